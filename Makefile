@@ -1,0 +1,47 @@
+# Two commands set up everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+export QT_QUICK_BACKEND ?= software
+
+.PHONY: install run test test-fast bench screenshots build lint i18n clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(PY) -m kiosk demo
+
+test: install
+	$(VENV)/bin/lint-imports
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+test-fast: install
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m "not slow"
+
+bench: install
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench
+
+screenshots: install
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/ui/test_screenshots.py -q
+
+lint: install
+	$(VENV)/bin/lint-imports
+
+i18n: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k tr:2 -k N_ -o kiosk/locale/kiosk.pot --no-location --sort-output .
+	$(VENV)/bin/pybabel update -i kiosk/locale/kiosk.pot -d kiosk/locale -D kiosk --no-fuzzy-matching
+
+build: install
+	$(PY) -m pip install -q -e '.[build]'
+	$(VENV)/bin/pyinstaller --noconfirm --clean kiosk.spec
+	du -sh dist/kiosk
+
+clean:
+	rm -rf build dist .pytest_cache

@@ -1,0 +1,71 @@
+"""`kiosk [--config PATH] COMMAND ...`: the technician's and the tests' interface.
+
+Each command lives in ``kiosk/commands/<name>.py`` with ``register(subparsers)`` that adds
+its parser and sets ``func(args, cfg) -> int``.  Exit codes: 0 ok, 1 a fault the command
+found (self-test failed, forged receipt, nothing to do where something was expected),
+2 bad usage or bad config.  A config error is one line on stderr naming the key; any other
+unexpected error is logged with its traceback and reported in one line.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from kiosk import config as config_mod
+
+COMMANDS = (
+    "run", "demo", "check", "catalog", "enqueue", "sync", "queue",
+    "receipt", "verify", "staff", "logs", "bundle",
+)
+
+log = logging.getLogger("kiosk.cli")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiosk",
+        description="Pasar Layanan Publik kiosk: complaints and service requests for the province (Open311).",
+    )
+    parser.add_argument("--config", metavar="PATH", help=f"kiosk TOML config (default: ${config_mod.ENV_VAR} or built-in demo defaults)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"kiosk.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"kiosk.commands.{name}":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        args = parser.parse_args([*(argv or sys.argv[1:]), "run"])
+    try:
+        cfg = config_mod.load(args.config)
+    except config_mod.ConfigError as exc:
+        print(f"kiosk: config error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return int(args.func(args, cfg) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except config_mod.ConfigError as exc:
+        print(f"kiosk: config error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # the log keeps the traceback; the terminal gets one line
+        log.exception("command %s failed", args.command)
+        print(f"kiosk {args.command}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per `kiosk` sub-command; see kiosk/cli.py."""

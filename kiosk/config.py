@@ -1,0 +1,285 @@
+"""The kiosk's TOML config: the technicians' contract (see DESIGN.md, "Config").
+
+Everything has a default that runs a demo, so an empty file (or none) is a valid config.
+A wrong key or value raises :class:`ConfigError` whose message names the key
+(``server.timeout_s: must be a number > 0``): the CLI prints that one line, never a
+traceback.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from kiosk.i18n import LANGUAGES
+
+ENV_VAR = "KIOSK_CONFIG"
+APP_NAME = "pasar-kiosk"
+PAPERS = ("58mm", "80mm", "a6")
+BACKENDS = ("file", "cups", "escpos-usb", "escpos-serial", "escpos-network", "escpos-dummy", "windows")
+
+
+class ConfigError(ValueError):
+    """A config problem; ``str()`` is one line naming the key."""
+
+    def __init__(self, key: str, problem: str, source: str | None = None):
+        self.key, self.problem, self.source = key, problem, source
+        where = f"{source}: " if source else ""
+        super().__init__(f"{where}{key}: {problem}")
+
+
+@dataclass(frozen=True)
+class KioskSection:
+    id: str = "BWI-GENTENG-01"
+    market: str = "Pasar Genteng"
+    address: str = "Jl. Raya Genteng, Banyuwangi"
+    province: str = "Pemerintah Provinsi Jawa Timur"
+    regency: str = "Kabupaten Banyuwangi"
+    lat: float = -8.3648
+    long: float = 114.1501
+    languages: tuple[str, ...] = LANGUAGES
+    idle_timeout_s: int = 90
+    idle_warning_s: int = 20
+    data_dir: str = ""
+    tracking_prefix: str = ""  # optional: 3 Crockford characters; default derived from id
+    fullscreen: bool = True
+
+
+@dataclass(frozen=True)
+class ServerSection:
+    base_url: str = "http://127.0.0.1:8311/open311/v2"
+    api_key: str = "demo-key"
+    jurisdiction_id: str = "banyuwangikab.go.id"
+    timeout_s: float = 15.0
+    connect_timeout_s: float = 5.0
+    retry_cap_s: float = 300.0
+    retry_base_s: float = 2.0
+
+
+@dataclass(frozen=True)
+class ReceiptSection:
+    tracking_base_url: str = "https://lapor.jatimprov.go.id/lacak"
+    signing_key_id: str = "K1"
+    signing_secret: str = "demo-secret-change-me"
+    paper: str = "58mm"
+    due_working_days: int = 2
+
+
+@dataclass(frozen=True)
+class PrinterSection:
+    backend: str = "file"
+    path: str = "receipts"
+    name: str = ""
+    device: str = ""
+    host: str = ""
+    port: int = 9100
+    baudrate: int = 9600
+    usb_vendor: int = 0
+    usb_product: int = 0
+
+
+@dataclass(frozen=True)
+class StaffSection:
+    pin_hash: str = ""
+    lockout_tries: int = 5
+    lockout_s: int = 300
+
+
+@dataclass(frozen=True)
+class PrivacySection:
+    retention_days: int = 7
+
+
+@dataclass(frozen=True)
+class Config:
+    kiosk: KioskSection = field(default_factory=KioskSection)
+    server: ServerSection = field(default_factory=ServerSection)
+    receipt: ReceiptSection = field(default_factory=ReceiptSection)
+    printer: PrinterSection = field(default_factory=PrinterSection)
+    staff: StaffSection = field(default_factory=StaffSection)
+    privacy: PrivacySection = field(default_factory=PrivacySection)
+    source: str | None = None  # the file it came from, for messages and `kiosk staff set-pin`
+
+    @property
+    def data_dir(self) -> Path:
+        """Where the outbox, catalog cache, logs and file-printer output live."""
+        if self.kiosk.data_dir:
+            return Path(self.kiosk.data_dir).expanduser()
+        return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+    @property
+    def outbox_path(self) -> Path:
+        return self.data_dir / "outbox.sqlite3"
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.data_dir / "catalog.sqlite3"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def printer_path(self) -> Path:
+        """The file backend's folder; relative paths are inside the data dir."""
+        p = Path(self.printer.path).expanduser()
+        return p if p.is_absolute() else self.data_dir / p
+
+    @property
+    def default_language(self) -> str:
+        return self.kiosk.languages[0]
+
+    def replace(self, **sections: Any) -> "Config":
+        """A copy with some fields of some sections changed: ``cfg.replace(kiosk={"id": "X"})``."""
+        changes = {
+            name: dataclasses.replace(getattr(self, name), **values) if isinstance(values, dict) else values
+            for name, values in sections.items()
+        }
+        return dataclasses.replace(self, **changes)
+
+
+_SECTION_TYPES = {
+    "kiosk": KioskSection,
+    "server": ServerSection,
+    "receipt": ReceiptSection,
+    "printer": PrinterSection,
+    "staff": StaffSection,
+    "privacy": PrivacySection,
+}
+
+
+def _coerce(key: str, value: Any, default: Any) -> Any:
+    """Check a value against the type of its default; bool is not a number here."""
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(key, f"must be true or false, not {value!r}")
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(key, f"must be a whole number, not {value!r}")
+        return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(key, f"must be a number, not {value!r}")
+        return float(value)
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise ConfigError(key, f"must be a string in quotes, not {value!r}")
+        return value
+    if isinstance(default, tuple):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(key, f"must be a list of strings, not {value!r}")
+        return tuple(value)
+    return value
+
+
+def _check(cfg: Config) -> None:
+    """Rules beyond types: ranges, choices and URLs a technician could get wrong."""
+    k, s, r, p = cfg.kiosk, cfg.server, cfg.receipt, cfg.printer
+    if not k.id.strip():
+        raise ConfigError("kiosk.id", "must not be empty")
+    if not -90 <= k.lat <= 90:
+        raise ConfigError("kiosk.lat", f"must be between -90 and 90, not {k.lat}")
+    if not -180 <= k.long <= 180:
+        raise ConfigError("kiosk.long", f"must be between -180 and 180, not {k.long}")
+    if not k.languages:
+        raise ConfigError("kiosk.languages", "must name at least one language")
+    for lang in k.languages:
+        if lang not in LANGUAGES:
+            raise ConfigError("kiosk.languages", f"unknown language {lang!r}; choose from {', '.join(LANGUAGES)}")
+    if k.idle_timeout_s < 10:
+        raise ConfigError("kiosk.idle_timeout_s", f"must be at least 10 seconds, not {k.idle_timeout_s}")
+    if k.idle_warning_s < 1 or k.idle_warning_s >= k.idle_timeout_s:
+        raise ConfigError("kiosk.idle_warning_s", "must be at least 1 and less than kiosk.idle_timeout_s")
+    if k.tracking_prefix:
+        from kiosk.tracking import validate_prefix
+
+        problem = validate_prefix(k.tracking_prefix)
+        if problem:
+            raise ConfigError("kiosk.tracking_prefix", problem)
+    for key, url in (("server.base_url", s.base_url), ("receipt.tracking_base_url", r.tracking_base_url)):
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(key, f"must start with http:// or https://, not {url!r}")
+    if s.timeout_s <= 0:
+        raise ConfigError("server.timeout_s", f"must be a number > 0, not {s.timeout_s}")
+    if s.connect_timeout_s <= 0:
+        raise ConfigError("server.connect_timeout_s", f"must be a number > 0, not {s.connect_timeout_s}")
+    if s.retry_cap_s <= 0 or s.retry_base_s <= 0:
+        raise ConfigError("server.retry_cap_s", "retry_base_s and retry_cap_s must be > 0")
+    if not s.jurisdiction_id:
+        raise ConfigError("server.jurisdiction_id", "must not be empty")
+    if r.paper not in PAPERS:
+        raise ConfigError("receipt.paper", f"must be one of {', '.join(PAPERS)}, not {r.paper!r}")
+    if len(r.signing_secret) < 8:
+        raise ConfigError("receipt.signing_secret", "must be at least 8 characters")
+    if not r.signing_key_id.isalnum():
+        raise ConfigError("receipt.signing_key_id", f"must be letters and digits only, not {r.signing_key_id!r}")
+    if not 0 <= r.due_working_days <= 60:
+        raise ConfigError("receipt.due_working_days", "must be between 0 and 60")
+    if p.backend not in BACKENDS:
+        raise ConfigError("printer.backend", f"must be one of {', '.join(BACKENDS)}, not {p.backend!r}")
+    if p.backend == "cups" and not p.name:
+        raise ConfigError("printer.name", "the cups backend needs the name of a CUPS queue")
+    if p.backend == "escpos-network" and not p.host:
+        raise ConfigError("printer.host", "the escpos-network backend needs the printer's host")
+    if p.backend == "escpos-serial" and not p.device:
+        raise ConfigError("printer.device", "the escpos-serial backend needs a device such as /dev/ttyUSB0 or COM3")
+    if p.backend == "escpos-usb" and not (p.usb_vendor and p.usb_product):
+        raise ConfigError("printer.usb_vendor", "the escpos-usb backend needs usb_vendor and usb_product")
+    if not 0 < p.port < 65536:
+        raise ConfigError("printer.port", f"must be between 1 and 65535, not {p.port}")
+    if cfg.privacy.retention_days < 0:
+        raise ConfigError("privacy.retention_days", "must be 0 or more")
+    if cfg.staff.lockout_tries < 1:
+        raise ConfigError("staff.lockout_tries", "must be at least 1")
+
+
+def from_dict(data: dict[str, Any], source: str | None = None) -> Config:
+    """Build and check a Config from parsed TOML; unknown keys are errors (typos matter)."""
+    sections: dict[str, Any] = {}
+    for name, value in data.items():
+        if name not in _SECTION_TYPES:
+            raise ConfigError(name, f"unknown section; expected one of {', '.join(_SECTION_TYPES)}", source)
+        if not isinstance(value, dict):
+            raise ConfigError(name, "must be a [section] table", source)
+        cls = _SECTION_TYPES[name]
+        defaults = cls()
+        known = {f.name for f in dataclasses.fields(cls)}
+        values = {}
+        for key, raw in value.items():
+            full = f"{name}.{key}"
+            if key not in known:
+                raise ConfigError(full, "unknown key", source)
+            try:
+                values[key] = _coerce(full, raw, getattr(defaults, key))
+            except ConfigError as exc:
+                raise ConfigError(exc.key, exc.problem, source) from None
+        sections[name] = cls(**values)
+    cfg = Config(**sections, source=source)
+    try:
+        _check(cfg)
+    except ConfigError as exc:
+        raise ConfigError(exc.key, exc.problem, source) from None
+    return cfg
+
+
+def load(path: str | os.PathLike[str] | None = None) -> Config:
+    """Read the config from ``path``, else ``$KIOSK_CONFIG``, else the built-in defaults."""
+    chosen = path or os.environ.get(ENV_VAR) or None
+    if chosen is None:
+        return from_dict({})
+    p = Path(chosen).expanduser()
+    if not p.exists():
+        raise ConfigError("--config", f"file not found: {p}")
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError("toml", f"not valid TOML ({exc})", str(p)) from None
+    except UnicodeDecodeError:
+        raise ConfigError("toml", "not UTF-8 text", str(p)) from None
+    return from_dict(data, source=str(p))
