@@ -13,13 +13,17 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from importlib.metadata import entry_points
 
 from kiosk import config as config_mod
 
 COMMANDS = (
-    "run", "demo", "check", "catalog", "enqueue", "sync", "queue",
+    "check", "catalog", "enqueue", "sync", "queue",
     "receipt", "verify", "staff", "logs", "bundle",
 )
+# Commands other packages plug in: `run` and `demo` come from ui/ (the core must not import
+# the UI, so the UI registers itself through this entry-point group in pyproject.toml).
+PLUGIN_GROUP = "kiosk.commands"
 
 log = logging.getLogger("kiosk.cli")
 
@@ -39,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         module.register(sub)
+    for ep in sorted(entry_points(group=PLUGIN_GROUP), key=lambda e: e.name):
+        ep.load()(sub)
     return parser
 
 

@@ -1,0 +1,49 @@
+"""`kiosk queue [--json]`: counts by state, oldest waiting, dead items with reasons."""
+from __future__ import annotations
+
+import argparse
+import json
+
+from kiosk.config import Config
+from kiosk.tracking import format_code
+from offline_queue import Outbox
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("queue", help="show the outbox: counts by state, oldest waiting, dead items")
+    p.add_argument("--json", action="store_true", help="one JSON object on standard output")
+    p.set_defaults(func=run)
+
+
+def summary(outbox: Outbox) -> dict:
+    counts = outbox.counts()
+    oldest = outbox.oldest_waiting()
+    last = outbox.last_success_at
+    return {
+        **{k: counts.get(k, 0) for k in ("queued", "sending", "awaiting_token", "sent", "dead")},
+        "paused": bool(outbox.paused),
+        "pause_reason": outbox.pause_reason or "",
+        "oldest_waiting": oldest.isoformat() if oldest else None,
+        "last_success_at": last.isoformat() if last else None,
+        "dead_items": [
+            {"code": i.ref, "service_code": i.service_code, "reason": i.last_error or "",
+             "created_at": i.created_at.isoformat() if hasattr(i.created_at, "isoformat") else i.created_at}
+            for i in outbox.dead_items()
+        ],
+    }
+
+
+def run(args: argparse.Namespace, cfg: Config) -> int:
+    data = summary(Outbox(cfg.outbox_path))
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+        return 0
+    print("Outbox:", cfg.outbox_path)
+    for k in ("queued", "sending", "awaiting_token", "sent", "dead"):
+        print(f"  {k:<15} {data[k]:>8}")
+    print(f"  paused          {'yes: ' + data['pause_reason'] if data['paused'] else 'no'}")
+    print(f"  oldest waiting  {data['oldest_waiting'] or '-'}")
+    print(f"  last success    {data['last_success_at'] or '-'}")
+    for d in data["dead_items"]:
+        print(f"  dead {format_code(d['code'])} [{d['service_code']}]: {d['reason']}")
+    return 0

@@ -1,0 +1,404 @@
+"""The use cases the touch UI and the CLI call: submit, print, look up status, staff actions.
+
+``KioskCore`` owns the outbox, the catalog, the printer and the sync worker, and is the only
+thing ``ui/`` talks to (DESIGN.md "The house").  Its methods are plain Python and thread-safe
+where the UI calls them from a worker thread (``submit``, ``print_receipt``,
+``lookup_status``); sync events come from the worker thread through ``subscribe``.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Callable
+
+
+from kiosk.catalog import Catalog, UnknownService
+from kiosk.config import Config
+from kiosk.duedate import due_date
+from kiosk.i18n import N_, tr
+from kiosk.model import Draft, FieldError, Service
+from kiosk.payload import build_body
+from kiosk.receipts import build_receipt, printer_from_config, render_qr_png
+from kiosk.signing import receipt_url
+from kiosk.tracking import InvalidCode, format_code, new_code, parse_code, prefix_for
+from kiosk.validation import normalize, validate, validate_field
+from offline_queue import Open311Client, Outbox, OutboxFull, SyncStatus, SyncWorker
+from printing import PrinterError
+
+log = logging.getLogger(__name__)
+
+WIB = timezone(timedelta(hours=7), "WIB")
+ERASE_EVERY_S = 3600.0
+
+_PRINT_MESSAGES = {
+    "ok": N_("Tanda terima sedang dicetak. Silakan ambil."),
+    "no_printer": N_("Printer tidak ditemukan."),
+    "offline": N_("Printer sedang tidak menyala atau tidak tersambung."),
+    "paper_out": N_("Kertas printer habis."),
+    "failed": N_("Tanda terima tidak dapat dicetak."),
+}
+
+
+class SubmitRefused(ValueError):
+    """The draft did not pass validation; nothing was saved."""
+
+    def __init__(self, errors: list[FieldError]):
+        self.errors = errors
+        super().__init__("; ".join(f"{e.field}: {e.text('id')}" for e in errors))
+
+
+class StorageFull(RuntimeError):
+    """The kiosk's disk is full: the submission was refused, nothing saved is damaged."""
+
+    MESSAGE = N_("Penyimpanan kios penuh. Laporan belum tersimpan. Mohon hubungi petugas.")
+
+    def __init__(self) -> None:
+        super().__init__(self.MESSAGE)
+
+    def text(self, lang: str) -> str:
+        return tr(lang, self.MESSAGE)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    tracking_code: str
+    display_code: str
+    qr_url: str
+    submitted_at: datetime
+    due_date: date
+    service: Service
+    kind: str
+
+    def due_text(self, lang: str) -> str:
+        return format_date(self.due_date, lang)
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    ok: bool
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True)
+class StatusResult:
+    outcome: str  # invalid | not_found | waiting | open | closed | dead | unreachable
+    code: str | None = None
+    display_code: str = ""
+    service_name: str = ""
+    status_notes: str = ""
+    agency: str = ""
+    updated: str = ""
+    expected: str = ""
+    due_date: date | None = None
+    message: str = ""
+
+
+MONTHS = {
+    "id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+           "September", "Oktober", "November", "Desember"],
+    "jv": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+           "September", "Oktober", "November", "Desember"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+}
+WEEKDAYS = {
+    "id": ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"],
+    "jv": ["Senin", "Selasa", "Rebo", "Kemis", "Jemuwah", "Setu", "Ahad"],
+    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+}
+
+
+def format_date(d: date, lang: str) -> str:
+    """``Rabu, 25 November 2026``: spelled out, because elders read words more easily than 25/11."""
+    lang = lang if lang in MONTHS else "id"
+    return f"{WEEKDAYS[lang][d.weekday()]}, {d.day} {MONTHS[lang][d.month - 1]} {d.year}"
+
+
+def now_wib() -> datetime:
+    """Indonesia's western time has no daylight saving, so a fixed +07:00 is exact."""
+    return datetime.now(WIB).replace(microsecond=0)
+
+
+def client_from_config(cfg: Config) -> Open311Client:
+    s = cfg.server
+    return Open311Client(s.base_url, s.api_key, s.jurisdiction_id,
+                         timeout=(s.connect_timeout_s, s.timeout_s))
+
+
+class KioskCore:
+    """The kiosk's use cases over one outbox, one catalog, one printer and one sync worker."""
+
+    def __init__(self, cfg: Config, *, start_sync: bool = True, printer: Any | None = None,
+                 clock: Callable[[], datetime] = now_wib):
+        self.cfg = cfg
+        self.clock = clock
+        cfg.data_dir.mkdir(parents=True, exist_ok=True)
+        self.outbox = Outbox(cfg.outbox_path)
+        self.catalog = Catalog.open(cfg)
+        self.client = client_from_config(cfg)
+        self.printer = printer if printer is not None else printer_from_config(cfg)
+        self.prefix = cfg.kiosk.tracking_prefix or prefix_for(cfg.kiosk.id)
+        self.worker = SyncWorker(
+            self.outbox, self.client,
+            retry_base=cfg.server.retry_base_s, retry_cap=cfg.server.retry_cap_s,
+            on_unknown_service=self._refresh_catalog_quietly,
+        )
+        self._printer_state = "unknown"
+        self._stop = threading.Event()
+        self._housekeeper: threading.Thread | None = None
+        if start_sync:
+            self.start()
+
+    # -- life cycle -------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start syncing and the hourly erasure of personal data past its retention."""
+        self.worker.start()
+        self._housekeeper = threading.Thread(target=self._housekeeping, name="kiosk-housekeeping", daemon=True)
+        self._housekeeper.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        self.worker.stop()
+        if self._housekeeper:
+            self._housekeeper.join(timeout=5)
+
+    def __enter__(self) -> "KioskCore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _housekeeping(self) -> None:
+        self.refresh_printer_state()
+        while True:
+            try:
+                erased = self.outbox.erase_personal(self.cfg.privacy.retention_days)
+                if erased:
+                    log.info("erased personal data of %d sent submissions", erased)
+            except Exception:
+                log.exception("erasing personal data failed")
+            if self._stop.wait(ERASE_EVERY_S):
+                return
+
+    def _refresh_catalog_quietly(self, service_code: str) -> None:
+        log.warning("server does not know service %s; refreshing the catalog", service_code)
+        try:
+            self.catalog.refresh(self.client)
+        except Exception as exc:
+            log.warning("catalog refresh failed: %s", exc)
+
+    # -- filing -----------------------------------------------------------------------------
+    def service(self, code: str) -> Service:
+        return self.catalog.service(code)
+
+    def validate(self, draft: Draft) -> list[FieldError]:
+        try:
+            service = self.catalog.service(draft.service_code)
+        except UnknownService:
+            return [FieldError("service_code", N_("Layanan tidak dikenal. Silakan pilih layanan lagi."))]
+        return validate(normalize(draft, service), service, self.cfg)
+
+    def validate_field(self, draft: Draft, field_path: str) -> list[FieldError]:
+        service = self.catalog.service(draft.service_code)
+        return validate_field(normalize(draft, service), service, field_path, self.cfg)
+
+    def submit(self, draft: Draft) -> Submitted:
+        """Validate and commit the submission durably; only then may a receipt be printed."""
+        errors = self.validate(draft)
+        if errors:
+            raise SubmitRefused(errors)
+        service = self.catalog.service(draft.service_code)
+        draft = normalize(draft, service)
+        submitted_at = self.clock()
+        kind = draft.kind or service.kind
+        due = due_date(submitted_at, service.due_working_days or self.cfg.receipt.due_working_days)
+        for _attempt in range(5):
+            code = new_code(self.prefix)
+            if self.outbox.get(code) is None:
+                break
+        meta = {
+            "kind": kind,
+            "service_code": service.code,
+            "service_name": dict(service.name),
+            "language": draft.language,
+            "submitted_at": submitted_at.isoformat(timespec="seconds"),
+            "due_date": due.isoformat(),
+            "kiosk_id": self.cfg.kiosk.id,
+            "assisted": draft.assisted,
+        }
+        body = build_body(draft, service, self.cfg, code, submitted_at)
+        try:
+            self.outbox.enqueue(ref=code, service_code=service.code, body=body, meta=meta)
+        except OutboxFull:
+            log.error("outbox full: submission refused")
+            raise StorageFull() from None
+        log.info("queued %s for service %s%s", code, service.code, " (assisted)" if draft.assisted else "")
+        self.worker.wake()
+        return Submitted(
+            tracking_code=code,
+            display_code=format_code(code),
+            qr_url=receipt_url(code, submitted_at, self.cfg.receipt),
+            submitted_at=submitted_at,
+            due_date=due,
+            service=service,
+            kind=kind,
+        )
+
+    # -- receipts ---------------------------------------------------------------------------
+    def _item(self, code_text: str):
+        code = parse_code(code_text)
+        item = self.outbox.get(code)
+        if item is None:
+            raise KeyError(code)
+        return item
+
+    def receipt(self, code_text: str, lang: str | None = None):
+        item = self._item(code_text)
+        return build_receipt(item.meta, item.ref, self.cfg, lang or item.meta.get("language", "id"))
+
+    def print_receipt(self, code_text: str, lang: str | None = None) -> PrintOutcome:
+        """Print (slow: off the GUI thread); failures come back as a message a clerk can act on."""
+        lang = lang or self.cfg.default_language
+        try:
+            receipt = self.receipt(code_text, lang)
+            self.printer.print(receipt)
+        except PrinterError as exc:
+            log.warning("printing %s failed: %s (%s)", code_text, exc.kind, exc.detail)
+            self._printer_state = exc.kind
+            return PrintOutcome(False, exc.kind, tr(lang, _PRINT_MESSAGES.get(exc.kind, _PRINT_MESSAGES["failed"])))
+        except Exception:
+            log.exception("printing %s failed unexpectedly", code_text)
+            self._printer_state = "failed"
+            return PrintOutcome(False, "failed", tr(lang, _PRINT_MESSAGES["failed"]))
+        self._printer_state = "ready"
+        return PrintOutcome(True, "ok", tr(lang, _PRINT_MESSAGES["ok"]))
+
+    def reprint(self, code_text: str, lang: str | None = None) -> PrintOutcome:
+        log.info("staff reprint requested")
+        return self.print_receipt(code_text, lang)
+
+    def qr_png(self, code_text: str, px: int) -> bytes:
+        item = self._item(code_text)
+        submitted_at = datetime.fromisoformat(item.meta["submitted_at"])
+        return render_qr_png(receipt_url(item.ref, submitted_at, self.cfg.receipt), px)
+
+    def printer_state(self) -> str:
+        return self._printer_state
+
+    def refresh_printer_state(self) -> str:
+        try:
+            self._printer_state = self.printer.status()
+        except Exception:
+            log.exception("printer status failed")
+            self._printer_state = "unknown"
+        return self._printer_state
+
+    # -- status -----------------------------------------------------------------------------
+    def lookup_status(self, text: str, lang: str | None = None) -> StatusResult:
+        """What a citizen sees for a tracking code (slow: may ask the server)."""
+        lang = lang or self.cfg.default_language
+        try:
+            code = parse_code(text)
+        except InvalidCode as exc:
+            return StatusResult("invalid", message=tr(lang, exc.message))
+        item = self.outbox.get(code)
+        if item is None:
+            return StatusResult("not_found", code, format_code(code),
+                                message=tr(lang, N_("Kode ini tidak tercatat di kios ini. Periksa lagi kodenya, atau pindai QR pada tanda terima dengan ponsel.")))
+        base = dict(code=code, display_code=format_code(code),
+                    service_name=_localized(item.meta.get("service_name"), lang),
+                    due_date=_parse_date(item.meta.get("due_date")))
+        if item.state in ("queued", "sending"):
+            return StatusResult("waiting", **base, message=tr(lang, N_("Tersimpan, menunggu dikirim. Laporan akan dikirim otomatis saat jaringan tersedia.")))
+        if item.state == "awaiting_token":
+            return StatusResult("waiting", **base, message=tr(lang, N_("Sudah diterima server provinsi, menunggu nomor laporan.")))
+        if item.state == "dead":
+            return StatusResult("dead", **base, message=tr(lang, N_("Laporan ini perlu diperiksa petugas. Silakan hubungi petugas di loket.")))
+        cached = item.server_status or {}
+        if item.service_request_id:
+            try:
+                fresh = self.client.request(item.service_request_id)
+            except Exception as exc:
+                log.info("status lookup failed: %s", type(exc).__name__)
+                fresh = None
+            if fresh:
+                self.outbox.set_server_status(code, fresh)
+                cached = fresh
+            elif not cached:
+                return StatusResult("unreachable", **base, message=tr(lang, N_("Laporan sudah terkirim. Status terbaru belum dapat dilihat karena jaringan terputus.")))
+        status = cached.get("status") or "open"
+        message = (N_("Laporan sudah selesai ditangani.") if status == "closed"
+                   else N_("Laporan sudah diterima dan sedang ditangani."))
+        return StatusResult(
+            "closed" if status == "closed" else "open", **base,
+            status_notes=cached.get("status_notes") or "",
+            agency=cached.get("agency_responsible") or "",
+            updated=cached.get("updated_datetime") or "",
+            expected=cached.get("expected_datetime") or "",
+            message=tr(lang, message),
+        )
+
+    # -- sync -------------------------------------------------------------------------------
+    def subscribe(self, callback: Callable[[SyncStatus], None]) -> None:
+        self.worker.subscribe(callback)
+
+    def sync_status(self) -> SyncStatus:
+        return self.worker.status
+
+    def sync_now(self) -> None:
+        self.worker.wake()
+
+    # -- staff ------------------------------------------------------------------------------
+    def queue_summary(self) -> dict[str, Any]:
+        counts = self.outbox.counts()
+        oldest = self.outbox.oldest_waiting()
+        last = self.outbox.last_success_at
+        status = self.worker.status
+        return {
+            **counts,
+            "paused": self.outbox.paused,
+            "pause_reason": self.outbox.pause_reason or "",
+            "oldest_waiting": oldest.isoformat() if oldest else None,
+            "last_success_at": last.isoformat() if last else None,
+            "last_error": status.last_error,
+        }
+
+    def dead_items(self) -> list:
+        return self.outbox.dead_items()
+
+    def requeue(self, ref: str, service_code: str | None = None) -> None:
+        """Re-queue a dead submission after staff fixed its cause (e.g. a new service code)."""
+        item = self._item(ref)
+        body = None
+        if service_code and service_code != item.service_code:
+            self.catalog.service(service_code)  # must exist
+            from urllib.parse import parse_qsl, urlencode
+
+            pairs = [(k, service_code if k == "service_code" else v)
+                     for k, v in parse_qsl(item.body or "", keep_blank_values=True)]
+            body = urlencode(pairs, encoding="utf-8")
+        self.outbox.requeue(item.ref, service_code=service_code, body=body)
+        log.info("staff re-queued %s", item.ref)
+        self.worker.wake()
+
+
+def _localized(names: Any, lang: str) -> str:
+    if isinstance(names, dict):
+        return names.get(lang) or names.get("id") or next(iter(names.values()), "")
+    return str(names or "")
+
+
+def _parse_date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+__all__ = [
+    "KioskCore", "Submitted", "PrintOutcome", "StatusResult", "SubmitRefused", "StorageFull",
+    "format_date", "now_wib", "client_from_config",
+]
