@@ -26,7 +26,7 @@ test-fast: install
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m "not slow"
 
 bench: install
-	QT_QPA_PLATFORM=offscreen $(PY) -m bench
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench --write docs/BENCHMARKS.md
 
 screenshots: install
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/ui/test_screenshots.py -q
