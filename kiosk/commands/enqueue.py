@@ -11,8 +11,6 @@ import json
 import sys
 
 from kiosk.config import Config
-from kiosk.core import KioskCore, StorageFull
-from kiosk.drafts import DraftFormatError, drafts_from_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,6 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    from kiosk.core import KioskCore, StorageFull
+    from kiosk.drafts import DraftFormatError, drafts_from_json
+
     try:
         text = sys.stdin.read() if args.file == "-" else open(args.file, encoding="utf-8").read()
         drafts = drafts_from_json(json.loads(text))

@@ -5,8 +5,6 @@ import argparse
 import json
 
 from kiosk.config import Config
-from kiosk.tracking import format_code
-from offline_queue import Outbox
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def summary(outbox: Outbox) -> dict:
+def summary(outbox) -> dict:
     counts = outbox.counts()
     oldest = outbox.oldest_waiting()
     last = outbox.last_success_at
@@ -34,6 +32,9 @@ def summary(outbox: Outbox) -> dict:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    from kiosk.tracking import format_code
+    from offline_queue import Outbox
+
     data = summary(Outbox(cfg.outbox_path))
     if args.json:
         print(json.dumps(data, ensure_ascii=False))

@@ -12,7 +12,6 @@ import sys
 import threading
 
 from kiosk.config import Config
-from kiosk.core import KioskCore
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,6 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    from kiosk.core import KioskCore
+
     core = KioskCore(cfg, start_sync=False)
     try:
         if args.once:
