@@ -1,0 +1,306 @@
+"""The staff PIN: a salted slow hash in the config, and a lockout that survives restarts.
+
+Why these choices:
+
+- ``hashlib.scrypt`` (standard library, memory-hard): a 4-8 digit PIN has at most 10^8
+  values, so the hash must be slow enough that someone who copies the config file cannot
+  try them all in minutes.  The parameters live in the stored string
+  (``scrypt$n=16384,r=8,p=1$<salt b64>$<hash b64>``) so they can be raised later without
+  breaking PINs that were already set.
+- The real protection at the kiosk is the lockout: after ``tries`` wrong PINs the gate is
+  locked for ``lockout_s`` seconds.  The state is a small JSON file in the data dir, written
+  atomically, so pulling the plug does not reset the counter.
+- No PIN set means *locked*, not *open*: a fresh install must not hand the staff area (the
+  way out of kiosk mode) to the first citizen who taps it.
+
+Every attempt is logged (accepted / wrong / refused while locked) without the PIN.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import os
+import re
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from kiosk.i18n import N_, tr
+
+if TYPE_CHECKING:
+    from kiosk.config import Config
+
+log = logging.getLogger("kiosk.staff")
+
+PIN_MIN, PIN_MAX = 4, 8
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+SALT_BYTES, HASH_BYTES = 16, 32
+STATE_FILE = "staff_pin_state.json"
+SET_PIN_HINT = "kiosk --config /etc/kiosk/kiosk.toml staff set-pin"
+
+_PIN_RE = re.compile(r"[0-9]{%d,%d}" % (PIN_MIN, PIN_MAX))
+_STORED_RE = re.compile(
+    r"scrypt\$n=(?P<n>\d+),r=(?P<r>\d+),p=(?P<p>\d+)\$(?P<salt>[A-Za-z0-9+/=]+)\$(?P<hash>[A-Za-z0-9+/=]+)"
+)
+
+
+class PinRuleError(ValueError):
+    """A PIN that breaks the rules; ``msgid`` is the Indonesian message to translate."""
+
+    def __init__(self, msgid: str):
+        self.msgid = msgid
+        super().__init__(tr("id", msgid, min=PIN_MIN, max=PIN_MAX))
+
+
+def pin_problem(pin: str) -> str | None:
+    """The (untranslated) reason a PIN is not acceptable, or None: 4-8 ASCII digits."""
+    if not _PIN_RE.fullmatch(pin or ""):
+        return N_("PIN harus {min} sampai {max} angka.")
+    return None
+
+
+def hash_pin(pin: str) -> str:
+    """A salted scrypt hash of ``pin`` for ``staff.pin_hash``; raises PinRuleError if the PIN breaks the rules."""
+    problem = pin_problem(pin)
+    if problem:
+        raise PinRuleError(problem)
+    salt = secrets.token_bytes(SALT_BYTES)
+    digest = _scrypt(pin, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    b64 = base64.b64encode
+    return f"scrypt$n={SCRYPT_N},r={SCRYPT_R},p={SCRYPT_P}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def _scrypt(pin: str, salt: bytes, n: int, r: int, p: int, dklen: int = HASH_BYTES) -> bytes:
+    # maxmem: OpenSSL's default (32 MiB) is just enough for n=2**14,r=8; allow headroom for raised n.
+    return hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=dklen, maxmem=256 * 1024 * 1024)
+
+
+def verify_pin(pin: str, stored: str) -> bool:
+    """True if ``pin`` matches ``stored``; a malformed or empty ``stored`` matches nothing.
+
+    The comparison is constant-time (``hmac.compare_digest``), and a PIN that breaks the rules
+    still costs one scrypt so timing does not tell the two failures apart.
+    """
+    m = _STORED_RE.fullmatch((stored or "").strip())
+    if not m:
+        return False
+    n, r, p = int(m["n"]), int(m["r"]), int(m["p"])
+    if n < 2 or n & (n - 1) or n > 2**20 or not 1 <= r <= 32 or not 1 <= p <= 16:
+        return False
+    try:
+        salt = base64.b64decode(m["salt"], validate=True)
+        expected = base64.b64decode(m["hash"], validate=True)
+    except ValueError:
+        return False
+    candidate = _scrypt(pin if isinstance(pin, str) else "", salt, n, r, p, dklen=len(expected) or HASH_BYTES)
+    return hmac.compare_digest(candidate, expected) and pin_problem(pin) is None
+
+
+Status = Literal["ok", "ready", "wrong", "locked", "no_pin"]
+
+
+@dataclass(frozen=True)
+class PinResult:
+    """What happened at the PIN pad: ``ok``, ``wrong`` (``tries_left``), ``locked``
+    (``seconds_left``) or ``no_pin`` (nothing set: the staff area stays shut); ``ready``
+    (``tries_left``) only from :meth:`PinGate.status`, before any entry."""
+
+    status: Status
+    tries_left: int = 0
+    seconds_left: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def message(self, lang: str) -> str:
+        """The sentence to show staff, in ``lang``."""
+        if self.status == "ok":
+            return tr(lang, "PIN benar.")
+        if self.status == "ready":
+            return tr(lang, "Masukkan PIN petugas.")
+        if self.status == "wrong":
+            return tr(lang, "PIN salah. Sisa percobaan: {n}.", n=self.tries_left)
+        if self.status == "locked":
+            minutes = max(1, -(-self.seconds_left // 60))
+            return tr(lang, "Terlalu banyak PIN salah. Coba lagi dalam {minutes} menit.", minutes=minutes)
+        return tr(
+            lang,
+            "PIN petugas belum dibuat. Teknisi dapat membuatnya dengan perintah: {command}",
+            command=SET_PIN_HINT,
+        )
+
+
+class PinGate:
+    """Checks PINs for the staff area, with a lockout kept on disk.
+
+    ``PinGate(state_path, pin_hash, tries=5, lockout_s=300)``; ``attempt(pin)`` checks one
+    entry, ``status()`` tells the screen whether to offer the pad at all.  ``clock`` is
+    injectable so tests can move time without sleeping.
+    """
+
+    def __init__(
+        self,
+        state_path: str | os.PathLike[str],
+        pin_hash: str,
+        *,
+        tries: int = 5,
+        lockout_s: int = 300,
+        clock: Callable[[], float] = time.time,
+    ):
+        self.state_path = Path(state_path)
+        self.pin_hash = pin_hash or ""
+        self.tries = max(1, int(tries))
+        self.lockout_s = max(0, int(lockout_s))
+        self.clock = clock
+
+    @classmethod
+    def for_config(cls, cfg: "Config", *, clock: Callable[[], float] = time.time) -> "PinGate":
+        """The gate for this kiosk: hash and limits from ``[staff]``, state in the data dir."""
+        return cls(
+            cfg.data_dir / STATE_FILE,
+            cfg.staff.pin_hash,
+            tries=cfg.staff.lockout_tries,
+            lockout_s=cfg.staff.lockout_s,
+            clock=clock,
+        )
+
+    # -- state on disk -------------------------------------------------------------------
+    def _load(self) -> dict[str, float]:
+        try:
+            data = json.loads(self.state_path.read_text(encoding="utf-8"))
+            return {"failures": int(data.get("failures", 0)), "locked_until": float(data.get("locked_until", 0))}
+        except FileNotFoundError:
+            return {"failures": 0, "locked_until": 0.0}
+        except (OSError, ValueError, TypeError, AttributeError):
+            # A damaged state file must not open the gate: treat it as a fresh lockout.
+            log.warning("staff PIN state file unreadable; locking the staff area for %ss", self.lockout_s)
+            return {"failures": self.tries, "locked_until": self.clock() + self.lockout_s}
+
+    def _save(self, state: dict[str, float]) -> None:
+        self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.state_path.with_name(self.state_path.name + ".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(state, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.state_path)
+
+    def _seconds_left(self, state: dict[str, float]) -> int:
+        left = state["locked_until"] - self.clock()
+        # A clock set backwards must not stretch the lock beyond one lockout period.
+        left = min(left, self.lockout_s)
+        return max(0, int(-(-left // 1)))
+
+    # -- public --------------------------------------------------------------------------
+    def status(self) -> PinResult:
+        """Without trying a PIN: ``no_pin``, ``locked`` (seconds left) or ``ready`` (tries left)."""
+        if not self.pin_hash:
+            return PinResult("no_pin")
+        state = self._load()
+        left = self._seconds_left(state)
+        if left > 0:
+            return PinResult("locked", seconds_left=left)
+        failures = int(state["failures"]) if state["locked_until"] == 0 else 0
+        return PinResult("ready", tries_left=self.tries - failures)
+
+    def attempt(self, pin: str) -> PinResult:
+        """Check one PIN entry and record it; the PIN itself is never logged or stored."""
+        if not self.pin_hash:
+            log.warning("staff PIN entered but no PIN is set; staff area refused")
+            return PinResult("no_pin")
+        state = self._load()
+        left = self._seconds_left(state)
+        if left > 0:
+            log.warning("staff PIN attempt refused: locked for %ss more", left)
+            return PinResult("locked", seconds_left=left)
+        if state["locked_until"]:  # a lock that has run out starts a fresh count
+            state = {"failures": 0, "locked_until": 0.0}
+        if verify_pin(pin, self.pin_hash):
+            if state["failures"]:
+                self._save({"failures": 0, "locked_until": 0.0})
+            log.info("staff PIN accepted")
+            return PinResult("ok", tries_left=self.tries)
+        failures = int(state["failures"]) + 1
+        if failures >= self.tries:
+            self._save({"failures": failures, "locked_until": self.clock() + self.lockout_s})
+            log.warning("staff PIN wrong (%d in a row); staff area locked for %ss", failures, self.lockout_s)
+            return PinResult("locked", seconds_left=self.lockout_s)
+        self._save({"failures": failures, "locked_until": 0.0})
+        log.warning("staff PIN wrong; %d tries left", self.tries - failures)
+        return PinResult("wrong", tries_left=self.tries - failures)
+
+
+# -- writing the hash into the config file ---------------------------------------------------
+_TABLE_RE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\s*(#.*)?$")
+_PIN_LINE_RE = re.compile(r"^(\s*)pin_hash\s*=.*$")
+
+
+def set_pin_in_config_text(text: str, pin_hash: str) -> str:
+    """``text`` (a TOML config) with ``[staff] pin_hash`` set, everything else untouched.
+
+    A textual edit on purpose: comments and layout a technician wrote stay as they were.  The
+    line inside ``[staff]`` is replaced; if absent it is added under the table header; if
+    there is no ``[staff]`` table one is appended.
+    """
+    new_line = f'pin_hash = "{pin_hash}"'
+    lines = text.splitlines(keepends=True)
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    in_staff, header_at = False, None
+    for i, line in enumerate(lines):
+        m = _TABLE_RE.match(line.rstrip("\r\n"))
+        if m and not line.lstrip().startswith("[["):
+            in_staff = m.group(1).strip().strip("\"'") == "staff"
+            if in_staff:
+                header_at = i
+            continue
+        if in_staff:
+            pm = _PIN_LINE_RE.match(line.rstrip("\r\n"))
+            if pm:
+                end = line[len(line.rstrip("\r\n")):]
+                lines[i] = pm.group(1) + new_line + (end or newline)
+                return "".join(lines)
+    if header_at is not None:
+        lines.insert(header_at + 1, new_line + newline)
+        return "".join(lines)
+    out = "".join(lines)
+    if out and not out.endswith(("\n", "\r\n")):
+        out += newline
+    sep = newline if out.strip() else ""
+    return f"{out}{sep}[staff]{newline}{new_line}{newline}"
+
+
+def write_pin_hash(config_path: str | os.PathLike[str], pin_hash: str) -> None:
+    """Set ``staff.pin_hash`` in the config file in place (atomic replace, same mode).
+
+    Refuses (ValueError) if the edited text would not parse back to the same hash: better
+    no change than a config the kiosk cannot start with.
+    """
+    import tomllib
+
+    path = Path(config_path)
+    text = path.read_text(encoding="utf-8")
+    new_text = set_pin_in_config_text(text, pin_hash)
+    try:
+        parsed = tomllib.loads(new_text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: the edited config would not be valid TOML ({exc})") from None
+    if parsed.get("staff", {}).get("pin_hash") != pin_hash:
+        raise ValueError(f"{path}: could not place pin_hash in the [staff] table; edit the file by hand")
+    mode = path.stat().st_mode & 0o7777
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        fh.write(new_text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.chmod(tmp, mode)
+    os.replace(tmp, path)
+    log.info("staff PIN changed in %s", path)

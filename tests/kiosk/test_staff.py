@@ -1,0 +1,193 @@
+"""The staff PIN: hashing, lockout that survives a restart, and `kiosk staff set-pin`."""
+from __future__ import annotations
+
+import logging
+import os
+import stat
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from kiosk import config as config_mod
+from kiosk import staff
+from kiosk.cli import main as cli_main
+
+
+class FakeClock:
+    """Time the test moves by hand, so a five-minute lockout takes no time."""
+
+    def __init__(self, t: float = 1_800_000_000.0):
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_hash_is_salted_self_describing_and_verifies():
+    a, b = staff.hash_pin("2468"), staff.hash_pin("2468")
+    assert a != b, "two hashes of one PIN must differ (salt)"
+    assert a.startswith("scrypt$n=16384,r=8,p=1$")
+    assert "2468" not in a
+    assert staff.verify_pin("2468", a) and staff.verify_pin("2468", b)
+    assert not staff.verify_pin("2469", a)
+    assert not staff.verify_pin("24680", a)
+
+
+@pytest.mark.parametrize("bad", ["", "123", "123456789", "12a4", "１２３４", " 1234", "12.4"])
+def test_pin_rules_refuse_what_is_not_4_to_8_digits(bad):
+    assert staff.pin_problem(bad)
+    with pytest.raises(staff.PinRuleError):
+        staff.hash_pin(bad)
+
+
+@pytest.mark.parametrize("stored", ["", "plain-text-1234", "scrypt$n=3,r=8,p=1$AAAA$AAAA", "scrypt$n=16384,r=8,p=1$!!$!!"])
+def test_malformed_stored_hash_matches_nothing(stored):
+    assert not staff.verify_pin("1234", stored)
+
+
+def test_lockout_after_five_wrong_tries_survives_restart_and_expires(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="kiosk.staff")
+    clock = FakeClock()
+    state = tmp_path / "pin.json"
+    pin_hash = staff.hash_pin("7351")
+    gate = staff.PinGate(state, pin_hash, tries=5, lockout_s=300, clock=clock)
+    assert gate.status().status == "ready"
+
+    results = [gate.attempt("0000") for _ in range(4)]
+    assert [r.status for r in results] == ["wrong"] * 4
+    assert [r.tries_left for r in results] == [4, 3, 2, 1]
+    fifth = gate.attempt("0000")
+    assert fifth.status == "locked" and fifth.seconds_left == 300
+
+    # A restart (new gate object, same data dir) is still locked, even for the right PIN.
+    clock.t += 60
+    gate = staff.PinGate(state, pin_hash, tries=5, lockout_s=300, clock=clock)
+    locked = gate.attempt("7351")
+    assert locked.status == "locked" and locked.seconds_left == 240
+    assert "4 menit" in locked.message("id")
+
+    # After the lock runs out the right PIN opens it and the counter starts afresh.
+    clock.t += 241
+    assert gate.attempt("7351").ok
+    assert gate.attempt("1111").tries_left == 4
+
+    text = caplog.text
+    assert "7351" not in text and "0000" not in text and "1111" not in text
+    assert "staff PIN accepted" in text and "locked" in text
+
+
+def test_clock_set_back_does_not_stretch_the_lock(tmp_path):
+    clock = FakeClock()
+    gate = staff.PinGate(tmp_path / "s.json", staff.hash_pin("1234"), tries=2, lockout_s=300, clock=clock)
+    gate.attempt("9999")
+    gate.attempt("9999")
+    clock.t -= 86_400  # the RTC battery died and the clock went back a day
+    assert gate.status().seconds_left <= 300
+
+
+def test_damaged_state_file_keeps_the_gate_shut(tmp_path):
+    state = tmp_path / "s.json"
+    state.write_bytes(b"\x00garbage")
+    gate = staff.PinGate(state, staff.hash_pin("1234"), clock=FakeClock())
+    assert gate.attempt("1234").status == "locked"
+
+
+def test_no_pin_set_refuses_and_says_how_to_set_one(tmp_path):
+    gate = staff.PinGate(tmp_path / "s.json", "", clock=FakeClock())
+    result = gate.attempt("1234")
+    assert result.status == "no_pin" and not result.ok
+    assert "staff set-pin" in result.message("id")
+    assert gate.status().status == "no_pin"
+
+
+def test_for_config_uses_staff_section_and_data_dir(tmp_path):
+    cfg = config_mod.from_dict(
+        {"kiosk": {"data_dir": str(tmp_path)}, "staff": {"pin_hash": staff.hash_pin("5555"), "lockout_tries": 2}}
+    )
+    gate = staff.PinGate.for_config(cfg)
+    gate.attempt("0000")
+    assert gate.attempt("0000").status == "locked"
+    assert (tmp_path / staff.STATE_FILE).exists()
+
+
+CONFIG_TEXT = """\
+# Kiosk at Pasar Genteng -- keep this comment
+[kiosk]
+id = "BWI-GENTENG-01"   # the kiosk's id
+
+[staff]
+# the PIN hash, set with kiosk staff set-pin
+pin_hash = ""
+lockout_tries = 5
+
+[privacy]
+retention_days = 7
+"""
+
+
+def _run_set_pin(config: Path, stdin: str, *extra: str, env_config: bool = False) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != config_mod.ENV_VAR}
+    args = [sys.executable, "-m", "kiosk"]
+    if env_config:
+        env[config_mod.ENV_VAR] = str(config)
+    elif config is not None:
+        args += ["--config", str(config)]
+    return subprocess.run([*args, "staff", "set-pin", "--pin-stdin", *extra], input=stdin, capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_set_pin_writes_hash_in_place_keeping_comments(tmp_path):
+    config = tmp_path / "kiosk.toml"
+    config.write_text(CONFIG_TEXT, encoding="utf-8")
+    config.chmod(0o640)
+    proc = _run_set_pin(config, "80412\n")
+    assert proc.returncode == 0, proc.stderr
+    text = config.read_text(encoding="utf-8")
+    assert "# Kiosk at Pasar Genteng -- keep this comment" in text
+    assert "# the PIN hash, set with kiosk staff set-pin" in text
+    assert 'id = "BWI-GENTENG-01"   # the kiosk\'s id' in text
+    assert "80412" not in text
+    stored = tomllib.loads(text)["staff"]["pin_hash"]
+    assert staff.verify_pin("80412", stored)
+    assert tomllib.loads(text)["staff"]["lockout_tries"] == 5
+    assert stat.S_IMODE(config.stat().st_mode) == 0o640
+    # and the kiosk accepts it
+    cfg = config_mod.load(config)
+    assert staff.PinGate.for_config(cfg).attempt("80412").ok
+
+
+def test_set_pin_via_env_config_and_without_staff_table(tmp_path):
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[kiosk]\nid = "X-01"\n', encoding="utf-8")
+    proc = _run_set_pin(config, "1234\n", env_config=True)
+    assert proc.returncode == 0, proc.stderr
+    assert staff.verify_pin("1234", tomllib.loads(config.read_text())["staff"]["pin_hash"])
+
+
+def test_set_pin_refuses_bad_pin_and_leaves_file_alone(tmp_path):
+    config = tmp_path / "kiosk.toml"
+    config.write_text(CONFIG_TEXT, encoding="utf-8")
+    proc = _run_set_pin(config, "12ab\n")
+    assert proc.returncode == 1
+    assert "4 sampai 8 angka" in proc.stderr
+    assert config.read_text(encoding="utf-8") == CONFIG_TEXT
+
+
+def test_set_pin_refuses_without_a_config_file(monkeypatch, capsys):
+    monkeypatch.delenv(config_mod.ENV_VAR, raising=False)
+    monkeypatch.setattr(sys, "stdin", __import__("io").StringIO("1234\n"))
+    assert cli_main(["staff", "set-pin", "--pin-stdin"]) == 2
+    assert "--config" in capsys.readouterr().err
+
+
+def test_set_pin_text_edit_variants():
+    h = "scrypt$n=16384,r=8,p=1$AAAA$BBBB"
+    assert staff.set_pin_in_config_text("", h) == f'[staff]\npin_hash = "{h}"\n'
+    edited = staff.set_pin_in_config_text('[staff]\nlockout_s = 60\n[privacy]\nretention_days = 3\n', h)
+    assert tomllib.loads(edited) == {"staff": {"pin_hash": h, "lockout_s": 60}, "privacy": {"retention_days": 3}}
+    # a pin_hash in another table is not touched
+    edited = staff.set_pin_in_config_text('[other]\npin_hash = "x"\n[staff]\n', h)
+    assert tomllib.loads(edited)["other"]["pin_hash"] == "x"
+    assert tomllib.loads(edited)["staff"]["pin_hash"] == h
