@@ -1,0 +1,47 @@
+"""The one place where the core's worker-thread events become Qt signals.
+
+``KioskCore.subscribe`` calls back on the sync worker's thread.  Touching widgets there
+would crash, and emitting one queued signal per event while the worker drains thousands
+of items would flood the GUI's event queue.  So the callback only stores the newest
+status and, if no delivery is pending, posts one queued call; the GUI thread then emits
+``status_changed`` with whatever is newest at that moment (coalescing bursts).
+"""
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+
+class SyncBridge(QObject):
+    """Emits ``status_changed(SyncStatus)`` on the GUI thread."""
+
+    status_changed = Signal(object)
+    _poke = Signal()
+
+    def __init__(self, core=None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._lock = threading.Lock()
+        self._latest = None
+        self._pending = False
+        self._poke.connect(self._deliver, Qt.QueuedConnection)
+        self.last = None
+        if core is not None:
+            core.subscribe(self.on_worker_event)
+
+    def on_worker_event(self, status) -> None:
+        """Called on the worker thread: remember, and wake the GUI once."""
+        with self._lock:
+            self._latest = status
+            if self._pending:
+                return
+            self._pending = True
+        self._poke.emit()
+
+    @Slot()
+    def _deliver(self) -> None:
+        with self._lock:
+            status, self._latest, self._pending = self._latest, None, False
+        if status is not None:
+            self.last = status
+            self.status_changed.emit(status)

@@ -1,0 +1,554 @@
+"""The citizen's path through the kiosk, without painting anything (Mu's ``Editor`` idea).
+
+``Flow`` owns the draft being filled and decides which screen comes next.  Screens ask it
+what to show (``current_step``, ``value``, ``errors``) and report what the citizen did
+(``set_value``, ``next``, ``back``, ``edit``, ``submit``); they never talk to each other.
+Because it is a plain ``QObject`` with signals, the whole flow (including what is wiped on
+an idle timeout) is testable with no widget on screen.
+
+Slow core calls (submit, print, status look-up, staff PIN) go through ``ui.ops`` so the
+GUI thread never waits for SQLite, the printer or the network.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from kiosk.i18n import N_, LANGUAGES, current_language, tr
+from kiosk.model import Attribute, Draft, FieldError, Location, Reporter, Service
+from ui import ops
+from ui.i18n import switch_language
+
+log = logging.getLogger(__name__)
+
+# Screen names (what ``screen_changed`` carries).
+WELCOME, KIND, SERVICE, QUESTION, REVIEW, SENDING, DONE, STATUS, STAFF_PIN, STAFF = (
+    "welcome", "kind", "service", "question", "review", "sending", "done", "status", "staff_pin", "staff",
+)
+SCREENS = (WELCOME, KIND, SERVICE, QUESTION, REVIEW, SENDING, DONE, STATUS, STAFF_PIN, STAFF)
+
+# How each datatype / input hint is asked.
+_DATATYPE_EDITOR = {
+    "string": "string",
+    "text": "text",
+    "number": "number",
+    "datetime": "datetime",
+    "singlevaluelist": "single",
+    "multivaluelist": "multi",
+}
+_HINT_EDITOR = {"digits": "number", "phone": "phone", "nik": "nik", "stall": "stall"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question of the form.
+
+    ``field`` is the dotted path the core's ``FieldError.field`` uses; ``editor`` is the
+    kind of input the screen builds (text, string, number, datetime, single, multi,
+    stall, name, phone, nik).
+    """
+
+    field: str
+    editor: str
+    attribute: Attribute | None = None
+    question_msgid: str = ""
+    hint_msgid: str = ""
+    icon: str = "edit"
+
+    @property
+    def required(self) -> bool:
+        if self.attribute is not None:
+            return bool(self.attribute.required)
+        return self.field in ("description",)
+
+    def question(self, lang: str) -> str:
+        if self.attribute is not None and self.attribute.description:
+            return self.attribute.description.get(lang) or self.attribute.code
+        return tr(lang, self.question_msgid)
+
+    def hint(self, lang: str) -> str:
+        if self.attribute is not None:
+            if self.attribute.datatype_description:
+                return self.attribute.datatype_description.get(lang)
+            return ""
+        return tr(lang, self.hint_msgid) if self.hint_msgid else ""
+
+    def options(self, lang: str) -> list[tuple[str, str]]:
+        """``(key, label)`` choices of a list question."""
+        if self.attribute is None:
+            return []
+        return [(v.key, v.name.get(lang) or v.key) for v in self.attribute.values]
+
+
+def steps_for(service: Service, kind: str) -> list[Step]:
+    """The questions asked for ``service``: what happened, its own fields, stall, contact."""
+    steps = [
+        Step(
+            "description",
+            "text",
+            question_msgid=N_("Ceritakan masalahnya dengan singkat")
+            if kind == "complaint"
+            else N_("Apa yang Anda perlukan?"),
+            hint_msgid=N_("Tulis dengan kata-kata Anda sendiri. Contoh: lampu los ikan mati sejak kemarin."),
+            icon="edit",
+        )
+    ]
+    has_nik = False
+    for attr in sorted(service.attributes, key=lambda a: a.order):
+        if not attr.variable:
+            continue
+        editor = _HINT_EDITOR.get(attr.input_hint) if attr.datatype in ("string", "number") else None
+        editor = editor or _DATATYPE_EDITOR.get(attr.datatype, "string")
+        has_nik = has_nik or editor == "nik"
+        steps.append(Step(f"attributes.{attr.code}", editor, attribute=attr, icon="info"))
+    if service.asks_nik and not has_nik:
+        steps.append(
+            Step(
+                "reporter.nik",
+                "nik",
+                question_msgid=N_("Nomor Induk Kependudukan (NIK)"),
+                hint_msgid=N_("16 angka, ada di KTP Anda."),
+                icon="idcard",
+            )
+        )
+    steps.append(
+        Step(
+            "location.stall",
+            "stall",
+            question_msgid=N_("Nomor kios atau los (jika ada)"),
+            hint_msgid=N_("Boleh dikosongkan. Tekan Lanjut jika tidak ada."),
+            icon="stall",
+        )
+    )
+    steps.append(
+        Step(
+            "reporter.name",
+            "name",
+            question_msgid=N_("Siapa nama Anda?"),
+            hint_msgid=N_("Nama tidak dicetak di tanda terima. Anda boleh tidak menyebutkan nama."),
+            icon="user",
+        )
+    )
+    steps.append(
+        Step(
+            "reporter.phone",
+            "phone",
+            question_msgid=N_("Nomor HP untuk kabar perkembangan"),
+            hint_msgid=N_("Contoh: 0812 3456 7890. Boleh dikosongkan."),
+            icon="phone",
+        )
+    )
+    return steps
+
+
+class Flow(QObject):
+    """Navigation and the draft; see the module docstring."""
+
+    screen_changed = Signal(str)
+    step_changed = Signal()
+    errors_changed = Signal()
+    values_changed = Signal()
+    language_changed = Signal(str)
+    progress_changed = Signal(str)  # "saving" | "printing" | ""
+    submit_finished = Signal()
+    lookup_finished = Signal(object)
+    staff_login_finished = Signal(object)
+    wiped = Signal()
+
+    def __init__(self, core: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.core = core
+        cfg = core.cfg
+        self.languages: tuple[str, ...] = tuple(l for l in cfg.kiosk.languages if l in LANGUAGES) or ("id",)
+        self.default_language = self.languages[0]
+        self.screen = WELCOME
+        self._history: list[str] = []
+        self.language = current_language()
+        self._generation = 0  # bumped by wipe(): late results of a wiped citizen are dropped
+        self._reset_state()
+
+    def _guard(self, fn):
+        gen = self._generation
+
+        def call(arg):
+            if gen == self._generation:
+                fn(arg)
+
+        return call
+
+    # -- state ---------------------------------------------------------------------------
+    def _reset_state(self) -> None:
+        self.kind: str | None = None
+        self.service: Service | None = None
+        self.steps: list[Step] = []
+        self.step_index = 0
+        self.values: dict[str, Any] = {}
+        self.anonymous = False
+        self._errors: dict[str, list[FieldError]] = {}
+        self.returning_to_review = False
+        self.submitted: Any = None
+        self.print_outcome: Any = None
+        self.submit_error: str = ""
+        self.stage = ""
+        self.lookup_result: Any = None
+        self.lookup_text = ""
+        self.busy = False
+        self.staff_ok = False
+
+    @property
+    def current_step(self) -> Step | None:
+        if QUESTION != self.screen or not self.steps:
+            return None
+        return self.steps[self.step_index]
+
+    def value(self, field: str, default: Any = "") -> Any:
+        return self.values.get(field, default)
+
+    def set_value(self, field: str, value: Any) -> None:
+        """Record what the citizen entered; a changed value clears that field's error."""
+        if self.values.get(field) == value:
+            return
+        self.values[field] = value
+        if self._errors.pop(field, None) is not None:
+            self.errors_changed.emit()
+        self.values_changed.emit()
+
+    def set_anonymous(self, anonymous: bool) -> None:
+        """"Saya tidak ingin menyebut nama": name and phone are dropped, not kept hidden."""
+        self.anonymous = anonymous
+        if anonymous:
+            self.values.pop("reporter.name", None)
+            self.values.pop("reporter.phone", None)
+            for f in ("reporter.name", "reporter.phone"):
+                self._errors.pop(f, None)
+            self.errors_changed.emit()
+        self.values_changed.emit()
+
+    def errors(self, field: str) -> list[FieldError]:
+        return list(self._errors.get(field, ()))
+
+    def error_text(self, field: str) -> str:
+        return "\n".join(e.text(self.language) for e in self._errors.get(field, ()))
+
+    @property
+    def all_errors(self) -> dict[str, list[FieldError]]:
+        return dict(self._errors)
+
+    def draft(self) -> Draft:
+        """The draft as the core wants it, from what has been entered so far."""
+        attributes = {
+            f.split(".", 1)[1]: v
+            for f, v in self.values.items()
+            if f.startswith("attributes.") and v not in ("", None, [])
+        }
+        nik = self.values.get("reporter.nik", "")
+        if not nik:
+            nik = next((self.values.get(s.field, "") for s in self.steps if s.editor == "nik"), "")
+        reporter = Reporter(
+            name="" if self.anonymous else self.values.get("reporter.name", "").strip(),
+            phone="" if self.anonymous else self.values.get("reporter.phone", "").strip(),
+            nik=nik,
+            anonymous=self.anonymous,
+        )
+        return Draft(
+            service_code=self.service.code if self.service else "",
+            description=self.values.get("description", ""),
+            attributes=attributes,
+            reporter=reporter,
+            location=Location(stall=self.values.get("location.stall", "").strip()),
+            language=self.language,
+            kind=self.kind,  # type: ignore[arg-type]
+        )
+
+    def review_items(self) -> list[tuple[Step, str]]:
+        """``(step, shown value)`` for the review screen, in question order."""
+        out = []
+        for step in self.steps:
+            if self._skipped(step):
+                continue
+            out.append((step, self.display_value(step)))
+        return out
+
+    def display_value(self, step: Step) -> str:
+        lang = self.language
+        v = self.values.get(step.field, "")
+        if step.editor == "name" and self.anonymous:
+            return tr(lang, N_("Tanpa nama (anonim)"))
+        if step.editor in ("single", "multi"):
+            labels = dict(step.options(lang))
+            keys = v if isinstance(v, list) else ([v] if v else [])
+            return ", ".join(labels.get(k, k) for k in keys) or tr(lang, N_("(kosong)"))
+        if step.editor == "datetime" and v:
+            return v[:16].replace("T", " ")
+        return v or tr(lang, N_("(kosong)"))
+
+    # -- navigation --------------------------------------------------------------------
+    def _go(self, screen: str, remember: bool = True) -> None:
+        if remember and self.screen != screen:
+            self._history.append(self.screen)
+        self.screen = screen
+        self.screen_changed.emit(screen)
+
+    def set_language(self, lang: str) -> None:
+        """Switch language (live); the receipt and messages follow the choice."""
+        if lang not in self.languages:
+            return
+        self.language = lang
+        switch_language(lang)
+        self.language_changed.emit(lang)
+        self.errors_changed.emit()
+
+    def start_report(self) -> None:
+        self._go(KIND)
+
+    def start_status(self) -> None:
+        self.lookup_result = None
+        self._go(STATUS)
+
+    def choose_kind(self, kind: str) -> None:
+        self.kind = kind
+        self._go(SERVICE)
+
+    def services(self) -> list[Service]:
+        return list(self.core.catalog.services(kind=self.kind))
+
+    def groups(self) -> list:
+        return list(self.core.catalog.groups(self.kind))
+
+    def search(self, text: str) -> list[Service]:
+        services = self.core.catalog.search(text, self.language)
+        return [s for s in services if self.kind is None or s.kind == self.kind]
+
+    def choose_service(self, code: str) -> None:
+        service = self.core.catalog.service(code)
+        if self.service is None or self.service.code != service.code:
+            # A different service: its questions differ, so start its form afresh.
+            keep = {k: v for k, v in self.values.items() if k in ("description", "location.stall", "reporter.name", "reporter.phone")}
+            self.values = keep
+            self._errors = {}
+        self.service = service
+        self.steps = steps_for(service, self.kind or service.kind)
+        self.step_index = 0
+        self.returning_to_review = False
+        self._go(QUESTION)
+        self.step_changed.emit()
+
+    def _skipped(self, step: Step) -> bool:
+        return step.editor == "phone" and self.anonymous
+
+    def validate_current(self) -> list[FieldError]:
+        step = self.current_step
+        if step is None:
+            return []
+        if step.editor == "name" and self.anonymous:
+            errs: list[FieldError] = []
+        else:
+            errs = list(self.core.validate_field(self.draft(), step.field))
+        if errs:
+            self._errors[step.field] = errs
+        else:
+            self._errors.pop(step.field, None)
+        self.errors_changed.emit()
+        return errs
+
+    def next(self) -> bool:
+        """Check the current answer; go on if it is fine.  False: errors are shown."""
+        if self.screen != QUESTION:
+            return False
+        if self.validate_current():
+            return False
+        if self.returning_to_review:
+            self.returning_to_review = False
+            self._go(REVIEW, remember=False)
+            return True
+        i = self.step_index + 1
+        while i < len(self.steps) and self._skipped(self.steps[i]):
+            i += 1
+        if i >= len(self.steps):
+            self._go(REVIEW, remember=False)
+        else:
+            self.step_index = i
+            self.step_changed.emit()
+        return True
+
+    def back(self) -> None:
+        """One step back; never loses what was typed (only the idle wipe does)."""
+        if self.busy:
+            return
+        if self.screen == QUESTION:
+            if self.returning_to_review:
+                self.returning_to_review = False
+                self._go(REVIEW, remember=False)
+                return
+            i = self.step_index - 1
+            while i >= 0 and self._skipped(self.steps[i]):
+                i -= 1
+            if i >= 0:
+                self.step_index = i
+                self.step_changed.emit()
+                return
+            self._go(SERVICE, remember=False)
+            return
+        if self.screen == REVIEW:
+            self.step_index = len(self.steps) - 1
+            while self.step_index > 0 and self._skipped(self.steps[self.step_index]):
+                self.step_index -= 1
+            self._go(QUESTION, remember=False)
+            self.step_changed.emit()
+            return
+        parents = {KIND: WELCOME, SERVICE: KIND, STATUS: WELCOME, STAFF_PIN: WELCOME, STAFF: WELCOME, DONE: WELCOME}
+        if self.screen == DONE:
+            self.finish()
+            return
+        self._go(parents.get(self.screen, WELCOME), remember=False)
+
+    def edit(self, field: str) -> None:
+        """From the review: change one answer, then come straight back."""
+        for i, step in enumerate(self.steps):
+            if step.field == field:
+                self.step_index = i
+                self.returning_to_review = True
+                self._go(QUESTION, remember=False)
+                self.step_changed.emit()
+                return
+
+    # -- submit and print ----------------------------------------------------------------
+    def submit(self) -> None:
+        """Save (off the GUI thread), then print; ends on the done screen."""
+        if self.busy or self.service is None:
+            return
+        self.busy = True
+        self.submit_error = ""
+        self.stage = "saving"
+        self._go(SENDING, remember=False)
+        self.progress_changed.emit(self.stage)
+        ops.run(
+            self.core.submit, self.draft(), on_done=self._guard(self._submitted), on_error=self._guard(self._submit_failed)
+        )
+
+    def _submitted(self, submitted: Any) -> None:
+        self.submitted = submitted
+        self.stage = "printing"
+        self.progress_changed.emit(self.stage)
+        ops.run(
+            self.core.print_receipt,
+            submitted.tracking_code,
+            self.language,
+            on_done=self._guard(self._printed),
+            on_error=self._guard(self._print_crashed),
+        )
+
+    def _submit_failed(self, exc: BaseException) -> None:
+        self.busy = False
+        self.stage = ""
+        errors = getattr(exc, "errors", None)
+        if errors:
+            self._errors = {}
+            for e in errors:
+                self._errors.setdefault(e.field, []).append(e)
+            self.errors_changed.emit()
+            first = next((i for i, s in enumerate(self.steps) if s.field in self._errors), None)
+            if first is not None:
+                self.step_index = first
+                self.returning_to_review = True
+                self._go(QUESTION, remember=False)
+                self.step_changed.emit()
+                return
+        text_fn = getattr(exc, "text", None)
+        self.submit_error = (
+            text_fn(self.language)
+            if callable(text_fn)
+            else tr(self.language, N_("Maaf, laporan belum bisa disimpan. Silakan minta bantuan petugas."))
+        )
+        self._go(REVIEW, remember=False)
+        self.errors_changed.emit()
+
+    def _printed(self, outcome: Any) -> None:
+        self.print_outcome = outcome
+        self._finish_submit()
+
+    def _print_crashed(self, exc: BaseException) -> None:
+        # The submission is saved; a crash in printing is just a failed print.
+        self.print_outcome = None
+        self._finish_submit()
+
+    def _finish_submit(self) -> None:
+        self.busy = False
+        self.stage = ""
+        self._go(DONE, remember=False)
+        self.submit_finished.emit()
+
+    @property
+    def printed_ok(self) -> bool:
+        return bool(self.print_outcome is not None and getattr(self.print_outcome, "ok", False))
+
+    def finish(self) -> None:
+        """"Selesai" on the done screen: the next citizen starts clean."""
+        self.wipe()
+
+    # -- status look-up --------------------------------------------------------------------
+    def check_status(self, text: str) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self.lookup_text = text
+        self.lookup_result = None
+        ops.run(
+            self.core.lookup_status,
+            text,
+            self.language,
+            on_done=self._guard(self._looked_up),
+            on_error=self._guard(self._lookup_failed),
+        )
+
+    def _looked_up(self, result: Any) -> None:
+        self.busy = False
+        self.lookup_result = result
+        self.lookup_finished.emit(result)
+
+    def _lookup_failed(self, exc: BaseException) -> None:
+        self.busy = False
+        self.lookup_result = None
+        self.lookup_finished.emit(None)
+
+    # -- staff --------------------------------------------------------------------------------
+    def open_staff(self) -> None:
+        self.staff_ok = False
+        self._go(STAFF_PIN)
+
+    def staff_login(self, pin: str) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        ops.run(
+            self.core.staff_login, pin, on_done=self._guard(self._staff_result), on_error=self._guard(self._staff_error)
+        )
+
+    def _staff_result(self, result: Any) -> None:
+        self.busy = False
+        self.staff_ok = bool(getattr(result, "ok", False))
+        self.staff_login_finished.emit(result)
+        if self.staff_ok:
+            self._go(STAFF, remember=False)
+
+    def _staff_error(self, exc: BaseException) -> None:
+        self.busy = False
+        self.staff_login_finished.emit(None)
+
+    # -- privacy ---------------------------------------------------------------------------
+    def wipe(self) -> None:
+        """Forget everything of this citizen and go back to the start in the default language.
+
+        The screens clear their widgets on ``wiped``; an operation still running (a print)
+        finishes in the background but its result is dropped with the rest.
+        """
+        self._generation += 1
+        self._reset_state()
+        self._history.clear()
+        if self.language != self.default_language:
+            self.set_language(self.default_language)
+        self.wiped.emit()
+        self._go(WELCOME, remember=False)
