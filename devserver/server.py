@@ -1,0 +1,455 @@
+"""The HTTP side of the simulator: GeoReport v2 endpoints, the control endpoints, faults.
+
+A stdlib ``ThreadingHTTPServer`` speaking HTTP/1.1 keep-alive with ``TCP_NODELAY`` on every
+accepted socket (without it each keep-alive answer waits ~40 ms for Nagle and delayed ACK,
+and the sync benchmarks would measure that instead of the kiosk).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import socket
+import sys
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import parse_qs, parse_qsl, unquote, urlsplit
+
+from .catalog import Catalog, load_catalog
+from .faults import Fault, FaultPlan
+from .store import Store, as_open311, as_record
+
+API_PREFIX = "/open311/v2/"
+CONTROL_PREFIX = "/_control/"
+MAX_DESCRIPTION = 4000
+MAX_BODY = 1_000_000
+
+NOTICE_REALTIME = "Laporan diterima. Petugas akan menindaklanjuti paling lambat 2 hari kerja."
+NOTICE_BLACKBOX = "Pesan diterima dan diteruskan ke petugas."
+CAPTIVE_PORTAL = (
+    "<!DOCTYPE html><html><head><title>Login WiFi Pasar</title></head><body>"
+    "<h1>Selamat datang di WiFi Gratis Pasar</h1><p>Silakan masuk untuk melanjutkan.</p>"
+    '<form method="post" action="/login"><input name="voucher"><button>Masuk</button></form>'
+    "</body></html>"
+)
+PROXY_PAGE = "<html><head><title>{code} {phrase}</title></head><body><center><h1>{code} {phrase}</h1></center><hr><center>nginx</center></body></html>"
+
+_ROUTE = re.compile(r"^(services|requests|tokens)(?:/(.+?))?\.([A-Za-z0-9]+)$")
+_ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
+
+
+class ClientError(Exception):
+    """An Open311 error answer: ``[{"code": status, "description": ...}]``."""
+
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+class SimulatorHTTPServer(ThreadingHTTPServer):
+    """Holds the simulator's state for the handlers and tracks open sockets for a clean stop."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], *, store: Store, catalog: Catalog, api_key: str | None,
+                 plan: FaultPlan, token_delay: float, verbose: bool = False) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.api_key = api_key
+        self.plan = plan
+        self.token_delay = token_delay
+        self.verbose = verbose
+        self.stopping = threading.Event()
+        self.posts = 0
+        self._count_lock = threading.Lock()
+        self._sockets: set[socket.socket] = set()
+        super().__init__(address, Handler)
+
+    def count_post(self) -> None:
+        with self._count_lock:
+            self.posts += 1
+
+    def track(self, sock: socket.socket, add: bool) -> None:
+        with self._count_lock:
+            (self._sockets.add if add else self._sockets.discard)(sock)
+
+    def close_connections(self) -> None:
+        """Wake every handler blocked on a keep-alive read so ``server_close`` can join them."""
+        with self._count_lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+def canonical_payload(form: list[tuple[str, str]]) -> str:
+    """A hash of the decoded form fields without ``api_key`` (the kiosk appends the key at send
+    time, so rotating it must not turn a retry into a "different payload")."""
+    pairs = sorted((k, v) for k, v in form if k != "api_key")
+    return hashlib.sha256(json.dumps(pairs, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def parse_attributes(form: list[tuple[str, str]]) -> dict[str, Any]:
+    """``attribute[CODE]=v`` -> ``{"CODE": "v"}``; ``attribute[CODE][]=v`` (or a repeated
+    name) -> ``{"CODE": [...]}``."""
+    attributes: dict[str, Any] = {}
+    for name, value in form:
+        match = _ATTRIBUTE.match(name)
+        if not match:
+            continue
+        code, is_list = match.group(1), bool(match.group(2))
+        if is_list:
+            prev = attributes.get(code)
+            attributes[code] = (prev if isinstance(prev, list) else ([] if prev is None else [prev])) + [value]
+        elif code in attributes:
+            prev = attributes[code]
+            attributes[code] = (prev if isinstance(prev, list) else [prev]) + [value]
+        else:
+            attributes[code] = value
+    return attributes
+
+
+def _number(fields: Mapping[str, str], name: str, low: float, high: float) -> float | None:
+    text = fields.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise ClientError(400, f"{name} must be a number, not {text!r}") from None
+    if not math.isfinite(value) or not low <= value <= high:
+        raise ClientError(400, f"{name} must be between {low:g} and {high:g}")
+    return value
+
+
+def validate(catalog: Catalog, fields: Mapping[str, str], attributes: Mapping[str, Any]) -> tuple[dict, float | None, float | None]:
+    """The checks a GeoReport v2 server makes before it creates a request."""
+    code = fields.get("service_code", "").strip()
+    if not code:
+        raise ClientError(400, "service_code is required")
+    service = catalog.service(code)
+    if service is None:
+        raise ClientError(404, f"service_code {code!r} not found")
+    lat = _number(fields, "lat", -90, 90)
+    long = _number(fields, "long", -180, 180)
+    if (lat is None) != (long is None):
+        raise ClientError(400, f"{'long' if long is None else 'lat'} is required when {'lat' if long is None else 'long'} is given")
+    if lat is None and not fields.get("address_string", "").strip() and not fields.get("address_id", "").strip():
+        raise ClientError(400, "location is required: lat and long, or address_string")
+    if len(fields.get("description", "")) > MAX_DESCRIPTION:
+        raise ClientError(400, f"description is longer than {MAX_DESCRIPTION} characters")
+    definition = catalog.definition(code) or {"attributes": []}
+    for attribute in definition.get("attributes", []):
+        if not attribute.get("variable", True):
+            continue
+        acode = attribute["code"]
+        value = attributes.get(acode)
+        values = value if isinstance(value, list) else ([] if value is None else [value])
+        values = [v for v in values if v.strip()]
+        if not values:
+            if attribute.get("required"):
+                raise ClientError(400, f"attribute[{acode}] is required")
+            continue
+        datatype = attribute.get("datatype")
+        if datatype in ("singlevaluelist", "multivaluelist"):
+            keys = {str(v.get("key")) for v in attribute.get("values") or []}
+            if datatype == "singlevaluelist" and len(values) > 1:
+                raise ClientError(400, f"attribute[{acode}] takes one value")
+            for v in values:
+                if keys and v not in keys:
+                    raise ClientError(400, f"attribute[{acode}]: {v!r} is not one of {', '.join(sorted(keys))}")
+        elif datatype == "number":
+            try:
+                float(values[0])
+            except ValueError:
+                raise ClientError(400, f"attribute[{acode}] must be a number") from None
+    return service, lat, long
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "Open311Simulator/1.0"
+    server: SimulatorHTTPServer
+
+    # -- plumbing ----------------------------------------------------------------------
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.server.track(self.connection, True)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.track(self.connection, False)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        if self.server.verbose:
+            # Only method, path and status: no bodies (personal data) and no api_key (secret).
+            sys.stderr.write(f"{self.log_date_time_string()} {format % args}\n")
+
+    def _read_body(self) -> bytes:
+        length = self.headers.get("Content-Length")
+        if length is None:
+            return b""
+        try:
+            n = int(length)
+        except ValueError:
+            raise ClientError(400, "bad Content-Length") from None
+        if n > MAX_BODY:
+            self.close_connection = True
+            raise ClientError(413, "request body too large")
+        return self.rfile.read(n) if n > 0 else b""
+
+    def _send(self, status: int, body: bytes, content_type: str, headers: Mapping[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _json(self, status: int, data: Any, headers: Mapping[str, str] | None = None) -> None:
+        body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+        self._send(status, body, "application/json; charset=utf-8", headers)
+
+    def _error(self, status: int, description: str, headers: Mapping[str, str] | None = None) -> None:
+        self._json(status, [{"code": status, "description": description}], headers)
+
+    def _drop(self) -> None:
+        """Close the connection without a byte of answer (the client sees a connection error)."""
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def _pre_fault(self, fault: Fault | None) -> bool:
+        """Answer with a fault that happens before anything is stored; True if it answered."""
+        if fault is None:
+            return False
+        kind = fault.kind
+        if kind in ("503", "429"):
+            retry_after = str(max(0, math.ceil(fault.param or 0)))
+            status = int(kind)
+            phrase = HTTPStatus(status).phrase
+            self._error(status, phrase, {"Retry-After": retry_after})
+        elif kind == "500":
+            self._error(500, "Internal Server Error")
+        elif kind in ("502", "504", "408", "409"):
+            status = int(kind)
+            page = PROXY_PAGE.format(code=status, phrase=HTTPStatus(status).phrase).encode()
+            self._send(status, page, "text/html")
+        elif kind == "html":
+            self._send(200, CAPTIVE_PORTAL.encode("utf-8"), "text/html; charset=utf-8")
+        elif kind == "badkey" and self.command == "POST":
+            self._error(403, "Invalid api_key")
+        else:
+            return False
+        return True
+
+    def _post_fault(self, fault: Fault | None) -> bool:
+        """Apply a fault that happens after the answer is decided; True if nothing may be sent."""
+        if fault is None:
+            return False
+        if fault.kind in ("slow", "timeout"):
+            self.server.stopping.wait(fault.param or 0)
+            return self.server.stopping.is_set()
+        if fault.kind == "drop":
+            self._drop()
+            return True
+        return False
+
+    # -- dispatch ----------------------------------------------------------------------
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_PUT(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        url = urlsplit(self.path)
+        try:
+            body = self._read_body()
+            if url.path.startswith(CONTROL_PREFIX):
+                self._control(url.path[len(CONTROL_PREFIX):], url.query, body)
+            elif url.path.startswith(API_PREFIX):
+                self._open311(url.path[len(API_PREFIX):], url.query, body)
+            else:
+                raise ClientError(404, f"no such endpoint: {url.path} (the API is under {API_PREFIX})")
+        except ClientError as exc:
+            self._error(exc.status, exc.description)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        except Exception as exc:  # a bug in the simulator: say so, keep serving
+            sys.stderr.write(f"devserver: internal error on {self.command} {url.path}: {exc!r}\n")
+            self._error(500, "simulator internal error")
+
+    def _open311(self, path: str, query: str, body: bytes) -> None:
+        match = _ROUTE.match(path)
+        if not match:
+            raise ClientError(404, f"no such endpoint: {API_PREFIX}{path}")
+        resource, ident, fmt = match.group(1), match.group(2), match.group(3).lower()
+        ident = unquote(ident) if ident else None
+        if fmt != "json":
+            raise ClientError(400, f"format {fmt!r} is not supported: use .json")
+        if resource == "requests" and ident is None and self.command == "POST":
+            return self._post_request(body)
+        if self.command != "GET":
+            raise ClientError(405, f"{self.command} is not allowed on {API_PREFIX}{path}")
+        fault = self.server.plan.draw(on_get=True)
+        if self._pre_fault(fault):
+            return
+        params = {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True).items()}
+        status, data = self._get(resource, ident, params)
+        if self._post_fault(fault):
+            return
+        self._json(status, data)
+
+    def _get(self, resource: str, ident: str | None, params: Mapping[str, str]) -> tuple[int, Any]:
+        catalog, store = self.server.catalog, self.server.store
+        delay = self.server.token_delay
+        if resource == "services":
+            if ident is None:
+                return 200, catalog.services
+            definition = catalog.definition(ident)
+            if definition is None:
+                raise ClientError(404, f"service_code {ident!r} not found")
+            return 200, definition
+        if resource == "tokens":
+            if ident is None:
+                raise ClientError(404, "a token is required: tokens/{token}.json")
+            row = store.by_token(ident)
+            if row is None:
+                raise ClientError(404, f"token {ident!r} not found")
+            if store.visible(row, delay):
+                return 200, [{"service_request_id": row["service_request_id"], "token": ident}]
+            return 200, [{"token": ident}]
+        # requests
+        if ident is not None:
+            row = store.by_id(ident)
+            if row is None or not store.visible(row, delay):
+                raise ClientError(404, f"service_request_id {ident!r} not found")
+            return 200, [as_open311(row)]
+        if params.get("service_request_id"):
+            rows = store.by_ids(params["service_request_id"].split(","))
+        else:
+            rows = store.search(params.get("service_code"), params.get("status"))
+        return 200, [as_open311(r) for r in rows if store.visible(r, delay)]
+
+    def _post_request(self, body: bytes) -> None:
+        server = self.server
+        server.count_post()
+        fault = server.plan.draw(on_get=False)
+        if self._pre_fault(fault):
+            return
+        content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if content_type and content_type != "application/x-www-form-urlencoded":
+            raise ClientError(415, f"Content-Type {content_type} is not supported: send application/x-www-form-urlencoded")
+        try:
+            raw = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ClientError(400, "request body is not UTF-8") from None
+        try:
+            form = parse_qsl(raw, keep_blank_values=True, encoding="utf-8", errors="strict")
+        except UnicodeDecodeError:
+            raise ClientError(400, "request body has percent-encoded bytes that are not UTF-8") from None
+        fields = {k: v for k, v in form if not _ATTRIBUTE.match(k)}
+        if server.api_key is not None and fields.get("api_key") != server.api_key:
+            raise ClientError(403, "Invalid api_key")
+        key = (self.headers.get("Idempotency-Key") or "").strip().strip('"').strip() or None
+        digest = canonical_payload(form)
+        replayed = False
+        with server.store.lock:  # the key lookup and the insert are one step
+            row = server.store.by_key(key) if key else None
+            if row is not None:
+                if row["payload_hash"] != digest:
+                    raise ClientError(422, "Idempotency-Key was already used with a different payload")
+                server.store.mark_replay(row["seq"])
+                status, answer = row["response_status"], json.loads(row["response_body"])
+                replayed = True
+            else:
+                attributes = parse_attributes(form)
+                service, lat, long = validate(server.catalog, fields, attributes)
+                kind = service.get("type") or "realtime"
+                notice = NOTICE_REALTIME if kind == "realtime" else NOTICE_BLACKBOX if kind == "blackbox" else None
+                status, answer = server.store.create(
+                    service=service, agency=server.catalog.agency(service["service_code"]), key=key,
+                    payload_hash=digest, raw_body=raw, form=form, attributes=attributes, fields=fields,
+                    lat=lat, long=long, notice=notice,
+                )
+        if self._post_fault(fault):
+            return
+        self._json(status, answer, {"Idempotent-Replayed": "true"} if replayed else None)
+
+    # -- control (tests and demos) -----------------------------------------------------
+
+    def _control(self, path: str, query: str, body: bytes) -> None:
+        server = self.server
+        if path == "requests" and self.command == "GET":
+            return self._json(200, [as_record(r) for r in server.store.all()])
+        if path == "stats" and self.command == "GET":
+            return self._json(200, {"posts": server.posts, "requests": server.store.count(),
+                                    "faults": server.plan.spec(), "token_delay": server.token_delay})
+        if path == "faults" and self.command == "GET":
+            return self._json(200, {"faults": server.plan.spec()})
+        if self.command != "POST":
+            raise ClientError(404, f"no such control endpoint: {self.command} {CONTROL_PREFIX}{path}")
+        try:
+            data = json.loads(body.decode("utf-8")) if body.strip() else None
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise ClientError(400, "control endpoints take a JSON body") from None
+        if path == "faults":
+            seed = None
+            if isinstance(data, Mapping) and ("spec" in data or "seed" in data or "faults" in data):
+                seed = data.get("seed")
+                data = data.get("spec", data.get("faults"))
+            try:
+                server.plan.set(data, seed=seed)
+            except ValueError as exc:
+                raise ClientError(400, str(exc)) from None
+            return self._json(200, {"faults": server.plan.spec()})
+        if path == "status":
+            if not isinstance(data, Mapping) or not data.get("service_request_id"):
+                raise ClientError(400, 'expected {"service_request_id": ..., "status": ..., "notes": ...}')
+            try:
+                row = server.store.set_status(str(data["service_request_id"]), str(data.get("status", "closed")),
+                                              data.get("notes", data.get("status_notes")))
+            except KeyError:
+                raise ClientError(404, f"service_request_id {data['service_request_id']!r} not found") from None
+            except ValueError as exc:
+                raise ClientError(400, str(exc)) from None
+            return self._json(200, as_open311(row))
+        if path == "token_delay":
+            if not isinstance(data, Mapping) or not isinstance(data.get("seconds"), (int, float)):
+                raise ClientError(400, 'expected {"seconds": N}')
+            server.token_delay = float(data["seconds"])
+            return self._json(200, {"token_delay": server.token_delay})
+        raise ClientError(404, f"no such control endpoint: POST {CONTROL_PREFIX}{path}")
+
+
+def make_server(host: str = "127.0.0.1", port: int = 0, *, db_path: str | Path | None = None,
+                api_key: str | None = "demo-key", faults: Any = None, catalog: Any = None,
+                token_delay: float = 0.0, seed: int | None = None, verbose: bool = False) -> SimulatorHTTPServer:
+    """Bind (but do not start) a simulator server."""
+    return SimulatorHTTPServer(
+        (host, port), store=Store(db_path), catalog=load_catalog(catalog), api_key=api_key,
+        plan=FaultPlan(faults, seed), token_delay=token_delay, verbose=verbose,
+    )
