@@ -58,6 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except config_mod.ConfigError as exc:
         print(f"kiosk: config error: {exc}", file=sys.stderr)
         return 2
+    from kiosk.logs import setup_logging
+
+    setup_logging(cfg)
+    log.info("kiosk %s started", args.command)
     try:
         return int(args.func(args, cfg) or 0)
     except KeyboardInterrupt:

@@ -140,7 +140,7 @@ class KioskCore:
         self.catalog = Catalog.open(cfg)
         self.client = client_from_config(cfg)
         self.printer = printer if printer is not None else printer_from_config(cfg)
-        self.prefix = cfg.kiosk.tracking_prefix or prefix_for(cfg.kiosk.id)
+        self.prefix = prefix_for(cfg.kiosk.id, cfg.kiosk.tracking_prefix)
         self.worker = SyncWorker(
             self.outbox, self.client,
             retry_base=cfg.server.retry_base_s, retry_cap=cfg.server.retry_cap_s,
@@ -215,10 +215,7 @@ class KioskCore:
         submitted_at = self.clock()
         kind = draft.kind or service.kind
         due = due_date(submitted_at, service.due_working_days or self.cfg.receipt.due_working_days)
-        for _attempt in range(5):
-            code = new_code(self.prefix)
-            if self.outbox.get(code) is None:
-                break
+        code = new_code(self.prefix, is_taken=lambda c: self.outbox.get(c) is not None)
         meta = {
             "kind": kind,
             "service_code": service.code,
