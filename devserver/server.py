@@ -56,6 +56,7 @@ class SimulatorHTTPServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # many kiosks (or a load test) connecting at once
 
     def __init__(self, address: tuple[str, int], *, store: Store, catalog: Catalog, api_key: str | None,
                  plan: FaultPlan, token_delay: float, verbose: bool = False) -> None:
@@ -177,6 +178,7 @@ def validate(catalog: Catalog, fields: Mapping[str, str], attributes: Mapping[st
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "Open311Simulator/1.0"
+    timeout = 300  # an idle keep-alive connection is closed after this, as real servers do
     server: SimulatorHTTPServer
 
     # -- plumbing ----------------------------------------------------------------------
