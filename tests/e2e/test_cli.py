@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qsl
 
-from conftest import run_kiosk, simple_services, write_config
+from kiosktest import run_kiosk, simple_services, write_config
 
 
 def submissions(cfg, n: int) -> list[dict]:

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from conftest import kiosk_cmd, run_kiosk, simple_services, write_config
+from kiosktest import kiosk_cmd, run_kiosk, simple_services, write_config
 from kiosk import config as config_mod
 
 N_SUBMISSIONS = 300

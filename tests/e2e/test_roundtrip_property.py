@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import simple_services, write_config
+from kiosktest import simple_services, write_config
 from kiosk import config as config_mod
 from kiosk.core import KioskCore, SubmitRefused
 from kiosk.model import Draft, Reporter
