@@ -4,12 +4,12 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qsl
 
-from kiosktest import run_kiosk, simple_services, write_config
+from kiosktest import run_kiosk, sample_attributes, simple_services, write_config
 
 
 def submissions(cfg, n: int) -> list[dict]:
     service = simple_services(cfg)[0]
-    return [{"service_code": service.code, "description": f"Keluhan nomor {i}: lampu los mati",
+    return [{"service_code": service.code, "attributes": sample_attributes(service), "description": f"Keluhan nomor {i}: lampu los mati",
              "reporter": {"name": "Budi Santoso", "phone": "0812-3456-7890"} if i % 2 else {"anonymous": True},
              "location": {"stall": f"A-{i}"}, "language": "id"} for i in range(n)]
 

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from kiosktest import kiosk_cmd, run_kiosk, simple_services, write_config
+from kiosktest import kiosk_cmd, run_kiosk, sample_attributes, simple_services, write_config
 from kiosk import config as config_mod
 
 N_SUBMISSIONS = 300
@@ -30,7 +30,8 @@ def test_sigkill_during_sync_loses_nothing_and_sends_nothing_twice(tmp_path, sim
     cfg = config_mod.load(cfg_path)
     services = simple_services(cfg)
     rng = random.Random(20261123)
-    items = [{"service_code": rng.choice(services).code,
+    chosen = [rng.choice(services) for _ in range(N_SUBMISSIONS)]
+    items = [{"service_code": chosen[i].code, "attributes": sample_attributes(chosen[i]),
               "description": f"Laporan {i}: {'ꦥꦱꦂ ' if i % 7 == 0 else ''}got mampet di los {i} 🙏",
               "reporter": {"name": f"Warga {i}", "phone": f"08123{i:07d}"} if i % 3 else {"anonymous": True},
               "location": {"stall": f"C-{i}"}} for i in range(N_SUBMISSIONS)]

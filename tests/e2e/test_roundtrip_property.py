@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosktest import simple_services, write_config
+from kiosktest import sample_attributes, simple_services, write_config
 from kiosk import config as config_mod
 from kiosk.core import KioskCore, SubmitRefused
 from kiosk.model import Draft, Reporter
@@ -45,7 +45,7 @@ def core(tmp_path_factory):
 @given(description=texts, name=st.text(max_size=60))
 def test_any_text_round_trips_to_the_server(core, description, name):
     service = simple_services(core.cfg)[0]
-    draft = Draft(service_code=service.code, description=description,
+    draft = Draft(service_code=service.code, description=description, attributes=sample_attributes(service),
                   reporter=Reporter(name=name or "Sri", phone="081234567890"))
     try:
         done = core.submit(draft)

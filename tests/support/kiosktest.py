@@ -44,12 +44,30 @@ path = "receipts"
     return path
 
 
+SAMPLE_VALUES = {"number": "3", "datetime": "2026-11-20T08:30", "string": "Los sayur", "text": "Di lorong timur."}
+
+
+def sample_attributes(service) -> dict:
+    """Valid answers for a service's required questions, as a citizen could give them."""
+    out: dict = {}
+    for a in service.attributes:
+        if not a.required:
+            continue
+        if a.datatype == "singlevaluelist":
+            out[a.code] = a.values[0].key
+        elif a.datatype == "multivaluelist":
+            out[a.code] = [a.values[0].key]
+        else:
+            out[a.code] = SAMPLE_VALUES[a.datatype]
+    return out
+
+
 def simple_services(cfg) -> list:
-    """Realtime services that need no extra attributes: any submission text will do."""
+    """Realtime services whose required questions have simple answers (no NIK)."""
     from kiosk.catalog import Catalog
 
     return [s for s in Catalog.open(cfg).services()
-            if s.type == "realtime" and not any(a.required for a in s.attributes)]
+            if s.type == "realtime" and not any(a.input_hint == "nik" and a.required for a in s.attributes)]
 
 
 @pytest.fixture
