@@ -62,7 +62,7 @@ def test_sigkill_during_sync_loses_nothing_and_sends_nothing_twice(tmp_path, sim
 
     db = sqlite3.connect(cfg.outbox_path)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    stored_bodies = dict(db.execute("SELECT ref, body FROM outbox"))
+    stored_bodies = dict(db.execute("SELECT ref, body FROM items"))
     db.close()
 
     server = {}
