@@ -15,8 +15,10 @@ Why it is built this way:
 * ``secure_delete`` is on and the WAL is truncated after :meth:`Outbox.erase_personal`, so
   erased personal data does not linger in free pages or old WAL frames on the kiosk's disk.
 
-Times are stored as REAL seconds since the epoch; they come back as timezone-aware UTC
-``datetime`` objects and are accepted as either (``time.time()`` floats or aware datetimes).
+Times are stored as INTEGER microseconds since the epoch (exact round trips, no float
+rounding between what was written and what a caller compares); they come back as aware UTC
+``datetime`` objects and are accepted as either epoch seconds (``time.time()``) or aware
+datetimes.
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
 import sqlite_utils
@@ -96,19 +98,23 @@ _COLUMNS = (
 Instant = float | datetime
 
 
-def _ts(value: Instant | None) -> float:
-    """Epoch seconds from a float, an aware datetime, or None (now)."""
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_US = timedelta(microseconds=1)
+
+
+def _ts(value: Instant | None) -> int:
+    """Epoch microseconds from epoch seconds, an aware datetime, or None (now)."""
     if value is None:
-        return time.time()
+        return time.time_ns() // 1000
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValueError("naive datetime: give an aware one (e.g. UTC or +07:00)")
-        return value.timestamp()
-    return float(value)
+        return (value - _EPOCH) // _US
+    return round(float(value) * 1_000_000)
 
 
-def _dt(value: float | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value, timezone.utc)
+def _dt(value: int | None) -> datetime | None:
+    return None if value is None else _EPOCH + timedelta(microseconds=value)
 
 
 def _item(row: tuple) -> Item:
@@ -143,10 +149,10 @@ def _create_schema(db: sqlite_utils.Database) -> None:
     db["items"].create(
         {
             "id": int, "ref": str, "key": str, "service_code": str, "body": str,
-            "meta": str, "state": str, "attempts": int, "next_attempt_at": float,
+            "meta": str, "state": str, "attempts": int, "next_attempt_at": int,
             "last_error": str, "service_request_id": str, "token": str,
-            "created_at": float, "updated_at": float, "sent_at": float,
-            "erased_at": float, "server_status": str,
+            "created_at": int, "updated_at": int, "sent_at": int,
+            "erased_at": int, "server_status": str,
         },
         pk="id",
         not_null={"ref", "key", "service_code", "meta", "state", "attempts",
@@ -302,7 +308,7 @@ class Outbox:
         ``body`` is kept byte-for-byte; ``key`` defaults to a fresh UUID4 idempotency key.
         Raises :class:`OutboxFull` (nothing stored) or :class:`DuplicateRef`.
         """
-        now = time.time()
+        now = _ts(None)
         created = now if created_at is None else _ts(created_at)
         if not isinstance(body, str):
             raise TypeError("body must be the form body as str")
@@ -330,18 +336,18 @@ class Outbox:
                 f"UPDATE items SET state = 'sending', attempts = attempts + 1, updated_at = ? "
                 f"WHERE id = (SELECT id FROM items WHERE state = 'queued' AND next_attempt_at <= ? "
                 f"ORDER BY next_attempt_at, id LIMIT 1) RETURNING {_COLUMNS}",
-                (time.time(), now),
+                (_ts(None), now),
             ).fetchone()
         return _item(row) if row else None
 
     def _transition(self, id: int, allowed: tuple[str, ...], sets: str, params: tuple,
-                    success_at: float | None = None) -> Item:
+                    success_at: int | None = None) -> Item:
         marks = ",".join("?" * len(allowed))
         with self._write() as conn:
             row = conn.execute(
                 f"UPDATE items SET {sets}, updated_at = ? WHERE id = ? AND state IN ({marks}) "
                 f"RETURNING {_COLUMNS}",
-                (*params, time.time(), id, *allowed),
+                (*params, _ts(None), id, *allowed),
             ).fetchone()
             if row is None:
                 current = conn.execute("SELECT state FROM items WHERE id = ?", (id,)).fetchone()
@@ -404,7 +410,7 @@ class Outbox:
                 f"attempts = 0, next_attempt_at = ?, last_error = NULL, updated_at = ? "
                 f"WHERE id = ? RETURNING {_COLUMNS}",
                 (new_code, new_body, str(uuid.uuid4()) if changed else old_key,
-                 now, time.time(), id_),
+                 now, _ts(None), id_),
             ).fetchone()
         return _item(new)
 
@@ -417,7 +423,7 @@ class Outbox:
         with self._write() as conn:
             n = conn.execute(
                 "UPDATE items SET state = 'queued', updated_at = ? WHERE state = 'sending'",
-                (time.time(),),
+                (_ts(None),),
             ).rowcount
         if n:
             log.info("outbox: %d interrupted item(s) returned to the queue", n)
@@ -428,7 +434,7 @@ class Outbox:
         with self._write() as conn:
             n = conn.execute(
                 "UPDATE items SET server_status = ?, updated_at = ? WHERE ref = ?",
-                (json.dumps(status, ensure_ascii=False), time.time(), ref),
+                (json.dumps(status, ensure_ascii=False), _ts(None), ref),
             ).rowcount
         if not n:
             raise StateError(f"{ref} is not in the outbox")
@@ -441,12 +447,12 @@ class Outbox:
         old text does not stay on disk in old frames.
         """
         now = _ts(now)
-        cutoff = now - retention_days * 86400.0
+        cutoff = now - round(retention_days * 86400 * 1_000_000)
         with self._write() as conn:
             n = conn.execute(
                 "UPDATE items SET body = NULL, last_error = NULL, erased_at = ?, updated_at = ? "
                 "WHERE state = 'sent' AND erased_at IS NULL AND sent_at < ?",
-                (now, time.time(), cutoff),
+                (now, _ts(None), cutoff),
             ).rowcount
         if n:
             self.checkpoint()
