@@ -51,6 +51,11 @@ def test_sigkill_during_sync_loses_nothing_and_sends_nothing_twice(tmp_path, sim
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         kills += 1
+        if kills == N_KILLS // 2:
+            halfway = json.loads(run_kiosk(cfg_path, "queue", "--json").stdout)
+    # the kills really landed while it was draining, not after it had finished
+    assert halfway["queued"] + halfway["sending"] > 0, halfway
+    print("halfway through the kills:", halfway)
 
     for _ in range(200):  # then let it finish; faults still fire, retries wait a little
         run_kiosk(cfg_path, "sync", "--once")
