@@ -12,7 +12,6 @@ import sys
 
 from kiosk import logs
 from kiosk.config import Config
-from kiosk.i18n import tr
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,7 +26,7 @@ def logs_command(args: argparse.Namespace, cfg: Config) -> int:
     secrets = logs.config_secrets(cfg)
     lines = logs.tail_lines(path, max(0, args.tail))
     if not lines and not args.follow and not path.exists():
-        print(tr(cfg.default_language, "Belum ada log di {path}.", path=path), file=sys.stderr)
+        print(f"kiosk logs: no log yet at {path}", file=sys.stderr)
         return 1
     for line in lines:
         print(logs.redact(line, secrets))

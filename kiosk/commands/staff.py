@@ -13,7 +13,6 @@ import sys
 
 from kiosk import staff
 from kiosk.config import ENV_VAR, Config
-from kiosk.i18n import tr
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,46 +25,47 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     status.set_defaults(func=status_command)
 
 
-def _read_pin(args: argparse.Namespace, lang: str) -> str | None:
+def _read_pin(args: argparse.Namespace) -> str | None:
     if args.pin_stdin:
         return sys.stdin.readline().strip()
-    first = getpass.getpass(tr(lang, "PIN petugas baru ({min}-{max} angka): ", min=staff.PIN_MIN, max=staff.PIN_MAX))
-    second = getpass.getpass(tr(lang, "Ulangi PIN: "))
+    first = getpass.getpass(f"New staff PIN ({staff.PIN_MIN}-{staff.PIN_MAX} digits): ")
+    second = getpass.getpass("The same PIN again: ")
     if first != second:
-        print(tr(lang, "Kedua PIN tidak sama; PIN tidak diubah."), file=sys.stderr)
+        print("kiosk staff set-pin: the two PINs differ; nothing changed", file=sys.stderr)
         return None
     return first
 
 
 def set_pin_command(args: argparse.Namespace, cfg: Config) -> int:
-    lang = cfg.default_language
     if not cfg.source:
         print(
-            tr(
-                lang,
-                "Tidak ada berkas konfigurasi: jalankan dengan --config BERKAS atau atur {env}. PIN tidak disimpan.",
-                env=ENV_VAR,
-            ),
+            f"kiosk staff set-pin: no config file in use; give one with --config FILE or ${ENV_VAR} "
+            "(the PIN hash is written into it). Nothing changed.",
             file=sys.stderr,
         )
         return 2
-    pin = _read_pin(args, lang)
+    pin = _read_pin(args)
     if pin is None:
         return 1
-    problem = staff.pin_problem(pin)
-    if problem:
-        print(tr(lang, problem, min=staff.PIN_MIN, max=staff.PIN_MAX), file=sys.stderr)
+    if staff.pin_problem(pin):
+        print(f"kiosk staff set-pin: the PIN must be {staff.PIN_MIN} to {staff.PIN_MAX} digits (0-9); nothing changed",
+              file=sys.stderr)
         return 1
     try:
         staff.write_pin_hash(cfg.source, staff.hash_pin(pin))
     except (OSError, ValueError) as exc:
-        print(tr(lang, "PIN tidak disimpan: {reason}", reason=exc), file=sys.stderr)
+        print(f"kiosk staff set-pin: PIN not saved: {exc}", file=sys.stderr)
         return 1
-    print(tr(lang, "PIN petugas disimpan di {path}.", path=cfg.source))
+    print(f"Staff PIN set in {cfg.source}. Restart the kiosk app to use it.")
     return 0
 
 
 def status_command(args: argparse.Namespace, cfg: Config) -> int:
     result = staff.PinGate.for_config(cfg).status()
-    print(result.message(cfg.default_language))
+    if result.status == "no_pin":
+        print(f"No staff PIN set: the staff area stays shut. Set one with: {staff.SET_PIN_HINT}")
+    elif result.status == "locked":
+        print(f"Staff area locked after too many wrong PINs: {result.seconds_left} s left")
+    else:
+        print(f"Staff PIN set; {result.tries_left} tries before the lockout")
     return 0 if result.status == "ready" else 1

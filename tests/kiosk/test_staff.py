@@ -171,7 +171,7 @@ def test_set_pin_refuses_bad_pin_and_leaves_file_alone(tmp_path):
     config.write_text(CONFIG_TEXT, encoding="utf-8")
     proc = _run_set_pin(config, "12ab\n")
     assert proc.returncode == 1
-    assert "4 sampai 8 angka" in proc.stderr
+    assert "4 to 8 digits" in proc.stderr
     assert config.read_text(encoding="utf-8") == CONFIG_TEXT
 
 
