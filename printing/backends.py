@@ -78,6 +78,7 @@ class FilePrinter:
             target = self.folder / f"{stem}-{n}{ext}"
         try:
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".printing-", suffix=ext)
+            os.fchmod(fd, 0o644)  # mkstemp makes 0600; a receipt is not secret
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.replace(tmp, target)

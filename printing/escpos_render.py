@@ -85,6 +85,31 @@ def _text_image(part: Part, paper: Paper):  # type: ignore[no-untyped-def]
     return img
 
 
+def raster_images(data: bytes) -> list:
+    """The ``GS v 0`` raster images in an ESC/POS stream, as 1-bit Pillow images.
+
+    For previews and tests: it reads back exactly the dots a printer would burn.  It skips
+    text and other commands by scanning for the raster header, which cannot occur inside
+    our folded-ASCII text.
+    """
+    from PIL import Image
+
+    images = []
+    i = 0
+    while True:
+        i = data.find(b"\x1dv0", i)
+        if i < 0:
+            return images
+        width_bytes = data[i + 4] | data[i + 5] << 8
+        height = data[i + 6] | data[i + 7] << 8
+        start = i + 8
+        raw = data[start:start + width_bytes * height]
+        # ESC/POS: 1 = burn a dot; Pillow mode "1": 0 = black, so invert
+        img = Image.frombytes("1", (width_bytes * 8, height), bytes(255 - b for b in raw))
+        images.append(img)
+        i = start + len(raw)
+
+
 def render_escpos(receipt: Receipt, paper: str | Paper) -> bytes:
     """The receipt as an ESC/POS byte stream for a 58 mm (384-dot) or 80 mm (576-dot) roll."""
     paper = paper_for(paper)

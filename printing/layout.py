@@ -22,6 +22,7 @@ class Part:
     bullet: bool = False
     space_before: float = 0.0  # points
     dashed: bool = False
+    group: str = ""  # "code": the code label, code, QR and caption, which wide paper sets side by side
 
 
 def _wording(w: Wording, primary: bool) -> list[Part]:
@@ -36,18 +37,20 @@ def _wording(w: Wording, primary: bool) -> list[Part]:
     if primary:
         parts += [
             Part("rule", space_before=5),
-            Part("text", w.code_label, 7.5, align="center", space_before=4),
-            Part("code", align="center", space_before=1),
-            Part("qr", space_before=4),
+            Part("text", w.code_label, 7.5, align="center", space_before=4, group="code"),
+            Part("code", align="center", space_before=1, group="code"),
+            Part("qr", space_before=4, group="code"),
         ]
         if w.qr_caption:
-            parts.append(Part("text", w.qr_caption, 7, align="center", space_before=2))
+            parts.append(Part("text", w.qr_caption, 7, align="center", space_before=2, group="code"))
         parts.append(Part("rule", space_before=5))
     parts += [
         Part("text", w.due_label, 7 * k, space_before=4),
         Part("text", w.due_text, 9.5 * k, bold=True),
     ]
-    for label, items in ((w.next_label, w.next_steps), (w.status_label, w.check_status)):
+    # the Indonesian block is for the office: what was filed and promised, not how to scan
+    sections = ((w.next_label, w.next_steps), (w.status_label, w.check_status)) if primary else ((w.next_label, w.next_steps),)
+    for label, items in sections:
         if not items:
             continue
         if label:

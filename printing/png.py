@@ -18,6 +18,10 @@ def pdf_to_images(pdf: bytes, dpi: float = 203, bilevel: bool = False) -> list:
         for page in doc:
             bitmap = page.render(scale=dpi / 72.0, grayscale=True)
             img = bitmap.to_pil().convert("L")
+            # pdfium rounds the pixel size up: 640 dots of 72/203 pt come out 641 wide
+            exact = (round(page.get_width() * dpi / 72.0), round(page.get_height() * dpi / 72.0))
+            if img.size != exact:
+                img = img.crop((0, 0, *exact))
             images.append(img.point(lambda v: 255 if v >= 128 else 0, mode="1") if bilevel else img)
             page.close()
         return images

@@ -20,6 +20,7 @@ class Paper:
     height_mm: float | None = None
     max_module_dots: int = 6  # 0.75 mm: big enough to scan, small enough to leave room for text
     scale: float = 1.0  # type size relative to the 58 mm roll
+    qr_beside: bool = False  # wide paper: QR to the right of the tracking code
 
     @property
     def width_mm(self) -> float:
@@ -34,8 +35,8 @@ class Paper:
 PAPERS: dict[str, Paper] = {
     "58mm": Paper("58mm", 464, 384),
     "80mm": Paper("80mm", 640, 576, max_module_dots=7, scale=1.15),
-    # A6 portrait for office printers: 105 x 148 mm, 10 mm margins.
-    "a6": Paper("a6", 839, 679, height_mm=148.0, max_module_dots=8, scale=1.25),
+    # A6 portrait for office printers: 105 x 148 mm, 8 mm margins, the QR beside the code.
+    "a6": Paper("a6", 839, 711, height_mm=148.0, max_module_dots=5, scale=1.05, qr_beside=True),
 }
 
 
