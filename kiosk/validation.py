@@ -107,7 +107,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 _STALL = re.compile(r"^[A-Z0-9](?:[A-Z0-9 ./-]*[A-Z0-9])?$")
 _PHONE_PUNCT = re.compile(r"[\s\-.()/]+")
 _NUMBER_CHARS = re.compile(r"^[+-]?[0-9.,]+$")
-_THOUSANDS_DOTS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
+_THOUSANDS_DOTS = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+$")
 _THOUSANDS_COMMAS = re.compile(r"^[+-]?\d{1,3}(,\d{3}){2,}$")
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ ,T]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?$")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
@@ -154,10 +154,11 @@ def _phone_candidate(text: str) -> str:
 
 def phone_problem(text: str) -> str | None:
     """The msgid of what is wrong with a phone number, or ``None`` if it is a good Indonesian one."""
-    compact = _phone_candidate(clean_text(text, multiline=False))
-    if not compact:
+    cleaned = clean_text(text, multiline=False)
+    if not cleaned:
         return None
-    if not re.fullmatch(r"\+?\d+", compact):
+    compact = _phone_candidate(cleaned)
+    if not re.fullmatch(r"\+?[0-9]+", compact):
         return M_PHONE_CHARS
     if not (compact.startswith("0") or compact.startswith("+62")):
         return M_PHONE_PREFIX
@@ -195,8 +196,8 @@ def normalize_phone(text: str) -> str:
 def normalize_nik(text: str) -> str:
     """Digits of a NIK typed with spaces, dots or dashes (as it is printed on some cards)."""
     cleaned = clean_text(text, multiline=False)
-    compact = re.sub(r"[\s.\-]+", "", cleaned)
-    return compact
+    # Removing characters can bring a base letter and a combining mark together: NFC again.
+    return unicodedata.normalize("NFC", re.sub(r"[\s.\-]+", "", cleaned))
 
 
 def check_nik(text: str, today: date | None = None) -> str | None:
@@ -268,6 +269,9 @@ def format_number(value: Decimal) -> str:
     text = format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
+    if _THOUSANDS_DOTS.match(text):
+        # "1.234" would read back as one thousand two hundred and thirty-four: "1.2340" cannot.
+        text += "0"
     return "0" if text in ("-0", "+0", "") else text
 
 
@@ -305,7 +309,7 @@ def format_datetime(value: datetime | date) -> str:
 
 def normalize_stall(text: str) -> str:
     """``" b 12 "`` -> ``"B 12"``: upper case, one space; the shape is checked by ``validate``."""
-    return clean_text(text, multiline=False).upper()
+    return unicodedata.normalize("NFC", clean_text(text, multiline=False).upper())
 
 
 def _stall_problem(stall: str) -> str | None:
@@ -360,7 +364,7 @@ def _normalize_attribute(attr: Attribute, value: Any) -> AttributeValue:
         return normalize_stall(text)
     if attr.input_hint == "digits" and attr.datatype == "string":
         compact = re.sub(r"[\s\-.]+", "", text)
-        return compact if compact.isdigit() else text
+        return compact if compact.isascii() and compact.isdigit() else text
     return text
 
 
@@ -443,7 +447,7 @@ def normalize(draft: Draft, service: Service) -> Draft:
         reporter = Reporter(
             name=clean_text(rep.name, multiline=False),
             phone=normalize_phone(rep.phone),
-            email=clean_text(rep.email, multiline=False).replace(" ", "").lower(),
+            email=unicodedata.normalize("NFC", clean_text(rep.email, multiline=False).replace(" ", "").lower()),
             nik=normalize_nik(rep.nik),
             anonymous=False,
         )
