@@ -26,13 +26,13 @@ FONT_A_DOTS = 12
 _FOLD = str.maketrans({
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
-    "\u2022": "*", "\u00b7": "-", "\u2026": "...", "\u00a0": " ", "\u00d7": "x", "\u00ab": '"', "\u00bb": '"',
+    "\u2022": "*", "\u00b7": "-", "\u2026": "...", "\u00a0": " ", "\u00d7": "x", "\u00ab": '"', "\u00bb": '"', "\u2044": "/",
 })
 
 
 def fold_ascii(text: str) -> str | None:
     """``text`` as printable ASCII (accents dropped), or None if it cannot be (e.g. ꦗꦮ, emoji)."""
-    folded = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    folded = unicodedata.normalize("NFKD", text.translate(_FOLD)).translate(_FOLD)
     out = "".join(ch for ch in folded if not unicodedata.combining(ch))
     out = " ".join(out.split()) if "\n" not in out else "\n".join(" ".join(p.split()) for p in out.split("\n"))
     return out if all(32 <= ord(ch) < 127 or ch == "\n" for ch in out) else None
