@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import math
 import os
 import sqlite3
 import threading
@@ -110,7 +111,7 @@ def _ts(value: Instant | None) -> int:
         if value.tzinfo is None:
             raise ValueError("naive datetime: give an aware one (e.g. UTC or +07:00)")
         return (value - _EPOCH) // _US
-    return round(float(value) * 1_000_000)
+    return math.ceil(float(value) * 1_000_000)  # never earlier than asked (Retry-After)
 
 
 def _dt(value: int | None) -> datetime | None:

@@ -245,8 +245,8 @@ class SyncWorker:
             exponent = max(self._failures, item.attempts) - 1
             delay = backoff_delay(exponent, base=self.retry_base, cap=self.retry_cap,
                                   retry_after=outcome.retry_after, rng=self._rng)
-            self.outbox.mark_retry(item.id, outcome.reason, now + delay)
-            self._hold_until = now + delay
+            retried = self.outbox.mark_retry(item.id, outcome.reason, now + delay)
+            self._hold_until = retried.next_attempt_at.timestamp()  # exactly what is stored
             self._hold_firm = outcome.retry_after is not None
             self._network = "online" if outcome.reached_server else "offline"
             self._last_error = outcome.reason
