@@ -111,6 +111,23 @@ class OneLineFormatter(logging.Formatter):
         return time.strftime("%Y-%m-%dT%H:%M:%S", t) + f".{int(record.msecs):03d}Z"
 
 
+class _FieldFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating file that, when it cannot write (disk full, stick pulled), says so in one
+    line on stderr once, instead of the logging module's traceback for every record."""
+
+    _complained = False
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        if not self._complained:
+            self._complained = True
+            exc = sys.exc_info()[1]
+            why = getattr(exc, "strerror", None) or type(exc).__name__
+            try:
+                sys.stderr.write(f"kiosk: cannot write the log file {self.baseFilename} ({why}); continuing without it\n")
+            except Exception:  # noqa: BLE001 - nowhere left to report
+                pass
+
+
 def log_path(cfg: "Config") -> Path:
     return cfg.log_dir / LOG_FILE
 
@@ -134,7 +151,7 @@ def setup_logging(cfg: "Config", *, console: bool = False, level: int = logging.
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handlers.append(
-            logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
+            _FieldFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
         )
     except OSError as exc:
         path = None

@@ -242,7 +242,12 @@ def check_server(cfg: "Config", ctx: _Context) -> list[Check]:
 
 
 def _outbox_key_facts(cfg: "Config") -> tuple[bool, str, datetime | None]:
-    """(paused, pause reason, last successful delivery) from the outbox's facts, read-only."""
+    """(paused, pause reason, last successful delivery) from the outbox's facts, without writing.
+
+    Read with plain sqlite3 rather than ``Outbox(path)``, whose constructor migrates and runs
+    ``recover()`` (a running kiosk may be mid-send).  TODO(offline_queue): a read-only
+    inspection entry point would remove this knowledge of the ``facts`` table.
+    """
     path = cfg.outbox_path
     if not path.exists():
         return False, "", None
@@ -265,7 +270,14 @@ def _outbox_key_facts(cfg: "Config") -> tuple[bool, str, datetime | None]:
 
     reason = _val("paused_reason")
     last = _val("last_success_at")
-    last_dt = datetime.fromtimestamp(float(last), timezone.utc) if isinstance(last, (int, float)) else None
+    last_dt = None
+    if isinstance(last, (int, float)) and last > 0:
+        # The outbox stores epoch microseconds (older files: seconds); tell them apart by size.
+        seconds = last / 1_000_000 if last > 1e12 else float(last)
+        try:
+            last_dt = datetime.fromtimestamp(seconds, timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            last_dt = None
     return reason is not None, str(reason or ""), last_dt
 
 
