@@ -49,7 +49,9 @@ def format_datetime(dt: datetime, lang: str) -> str:
     """``Senin, 23 November 2026, pukul 10.15 WIB`` (Indonesian writes 10.15, English 10:15)."""
     local = dt.replace(tzinfo=WIB) if dt.tzinfo is None else dt.astimezone(WIB)
     clock = f"{local:%H:%M}" if lang == "en" else f"{local:%H.%M}"
-    return tr(lang, "{date}, pukul {time} WIB", date=format_date(local.date(), lang), time=clock)
+    text = tr(lang, "{date}, pukul {time} WIB", date=format_date(local.date(), lang), time=clock)
+    # keep "pukul 10.15 WIB" on one line: a lone "WIB" at the start of a line reads badly
+    return text.replace(f" {clock}", f"\u00a0{clock}").replace(" WIB", "\u00a0WIB")
 
 
 def _service_name(meta: dict[str, Any], lang: str) -> str:

@@ -20,6 +20,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 FONT_DIR = Path(__file__).with_name("fonts")
 MISSING = "\u25a1"  # WHITE SQUARE, in DejaVu Sans
+NO_BREAK = "\u00a0\u202f\u2007"  # spaces a line must not break at ("10.15\u00a0WIB")
 
 # style -> (primary face, fallback face); names are reportlab registrations
 _FACES = {
@@ -68,7 +69,7 @@ def clean(text: str) -> str:
             out.append(ch)
         elif cat == "Cc" or cat == "Zl" or cat == "Zp":
             out.append(" ")
-        elif cat in ("Zs",):
+        elif cat == "Zs" and ch not in NO_BREAK:
             out.append(" ")
         else:
             out.append(ch)
@@ -117,7 +118,7 @@ def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
     lines: list[str] = []
     for para in text.split("\n"):
         line = ""
-        for word in para.split():
+        for word in (w for w in para.split(" ") if w):  # not str.split(): it breaks at no-break spaces
             candidate = f"{line} {word}" if line else word
             if measure(candidate) <= width:
                 line = candidate
