@@ -72,10 +72,10 @@ FIXED_FIELDS = ("description", *REPORTER_FIELDS, "location.stall", "location.add
 # Messages.  Each names the field in the words on the screen; {params} are filled per language.
 M_DESCRIPTION_EMPTY = N_("Uraian wajib diisi. Ceritakan dengan singkat apa yang terjadi atau yang Anda perlukan.")
 M_DESCRIPTION_LONG = N_("Uraian terlalu panjang: {count} huruf. Paling banyak 4.000 huruf.")
-M_NAME_EMPTY = N_("Nama wajib diisi, atau pilih \"Tanpa nama\".")
+M_NAME_EMPTY = N_("Nama wajib diisi, atau pilih untuk tidak menyebut nama.")
 M_NAME_LONG = N_("Nama terlalu panjang. Paling banyak 100 huruf.")
 M_NAME_NO_LETTER = N_("Nama harus berisi huruf.")
-M_CONTACT_EMPTY = N_("Nomor HP wajib diisi agar petugas bisa mengabari Anda, atau pilih \"Tanpa nama\".")
+M_CONTACT_EMPTY = N_("Nomor HP wajib diisi agar petugas bisa mengabari Anda, atau pilih untuk tidak menyebut nama.")
 M_PHONE_PREFIX = N_("Nomor HP harus diawali 08 atau +62.")
 M_PHONE_CHARS = N_("Nomor HP hanya boleh berisi angka.")
 M_PHONE_SHORT = N_("Nomor HP terlalu pendek. Periksa lagi angkanya.")
