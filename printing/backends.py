@@ -131,6 +131,12 @@ class CupsPrinter:
             return "unknown", out[:200]
         if " disabled" in low:
             return "offline", f"CUPS queue {self.name!r} is disabled (paused): {out.splitlines()[-1].strip()[:120]}"
+        # the state message on the following lines, as the backend reported it
+        message = " ".join(line.strip() for line in out.splitlines()[1:])
+        if re.search(r"media[- ]empty|out of paper|paper out|no paper", message, re.I):
+            return "paper_out", f"CUPS queue {self.name!r}: {message[:160]}"
+        if re.search(r"not responding|not connected|waiting for printer|unable to|offline", message, re.I):
+            return "offline", f"CUPS queue {self.name!r}: {message[:160]}"
         return "ready", out[:200]
 
     def status(self) -> str:
@@ -146,7 +152,7 @@ class CupsPrinter:
 
     def print(self, receipt: Receipt) -> None:
         state, detail = self._state()
-        if state in ("no_printer", "offline"):
+        if state in ("no_printer", "offline", "paper_out"):
             raise PrinterError(state, detail)
         pdf, layout = render_pdf_with_layout(receipt, self.paper)
         args = [self.lp, "-d", self.name, "-t", f"receipt-{_safe_name(receipt.code)}",

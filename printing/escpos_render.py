@@ -131,7 +131,7 @@ def render_escpos(receipt: Receipt, paper: str | Paper) -> bytes:
         if part.kind == "qr":
             matrix = qr_matrix(receipt.qr_data)
             dots = module_dots(len(matrix), paper.printable_dots, paper.max_module_dots)
-            qr = qr_image(receipt.qr_data, dots)
+            qr = qr_image(receipt.qr_data, dots, matrix=matrix)
             line = Image.new("1", (paper.printable_dots, qr.height), 1)
             line.paste(qr, ((paper.printable_dots - qr.width) // 2, 0))
             p.set_with_default(align="left")

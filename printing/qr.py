@@ -30,11 +30,11 @@ def module_dots(modules: int, available_dots: int, max_dots: int) -> int:
     return dots
 
 
-def qr_image(data: str, module_px: int, level: str = "Q"):
+def qr_image(data: str, module_px: int, level: str = "Q", matrix: list[list[bool]] | None = None):
     """A 1-bit Pillow image of the QR, ``module_px`` pixels per module, quiet zone included."""
     from PIL import Image
 
-    matrix = qr_matrix(data, level)
+    matrix = matrix or qr_matrix(data, level)
     n = len(matrix)
     small = Image.new("1", (n, n), 1)
     small.putdata([0 if dark else 1 for row in matrix for dark in row])
