@@ -8,7 +8,12 @@ import threading
 import time
 from typing import Any, Callable
 
+import uuid
+from urllib.parse import parse_qs
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from offline_queue import Open311Client, Outbox, SyncStatus, SyncWorker
 
@@ -206,7 +211,7 @@ def test_backoff_grows_while_the_server_keeps_failing_and_resets_after_success(
     assert outbox.get("BWI-1").state == "sent"
 
 
-def test_a_server_restart_mid_queue_loses_nothing(simulator_factory, outbox, enqueue, make_worker, clock) -> None:
+def test_a_flaky_server_gets_every_submission_exactly_once(simulator_factory, outbox, enqueue, make_worker, clock) -> None:
     sim = simulator_factory(faults="drop:0.3,500:0.2,503:0.1:1", seed=11)
     refs = [enqueue(f"BWI-{i}").ref for i in range(40)]
     worker = make_worker(sim, retry_base=0.5, retry_cap=2.0)
@@ -317,3 +322,20 @@ def test_start_stop_start(simulator, outbox, enqueue, make_worker) -> None:
     wait_until(lambda: outbox.get("BWI-1").state == "sent", "sent after restart")
     assert worker.stop()
     assert threading.active_count() >= 1
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=4000)
+       | st.sampled_from(["🙏🏽 Pak, tolong 🐟🦐", "ꦥꦱꦂ ꦒꦼꦤ꧀ꦠꦼꦁ", "a" * 4000, "é\u0301 \u200d 👨‍👩‍👧"]))
+def test_any_text_reaches_the_server_unchanged(simulator, outbox, make_worker, make_body, text: str) -> None:
+    body = make_body(description=text)
+    ref = uuid.uuid4().hex
+    outbox.enqueue(ref=ref, service_code="SAMSAT-PKB", body=body, meta={"note": text})
+    worker = make_worker(simulator, clock=time.time)
+    worker.drain()
+    item = outbox.get(ref)
+    assert item.state == "sent", item.last_error
+    stored = simulator.request(item.service_request_id)
+    assert stored["body"] == body
+    assert parse_qs(stored["body"])["description"] == [text]
+    assert item.meta == {"note": text}
