@@ -20,7 +20,7 @@ from kiosk.duedate import due_date
 from kiosk.i18n import N_, tr
 from kiosk.model import Draft, FieldError, Service
 from kiosk.payload import build_body
-from kiosk.receipts import build_receipt, printer_from_config, render_qr_png
+from kiosk.receipts import build_receipt, format_date, printer_from_config, render_qr_png
 from kiosk.signing import receipt_url
 from kiosk.tracking import InvalidCode, format_code, new_code, parse_code, prefix_for
 from kiosk.validation import normalize, validate, validate_field
@@ -96,27 +96,6 @@ class StatusResult:
     message: str = ""
 
 
-MONTHS = {
-    "id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-           "September", "Oktober", "November", "Desember"],
-    "jv": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-           "September", "Oktober", "November", "Desember"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"],
-}
-WEEKDAYS = {
-    "id": ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"],
-    "jv": ["Senin", "Selasa", "Rebo", "Kemis", "Jemuwah", "Setu", "Ahad"],
-    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-}
-
-
-def format_date(d: date, lang: str) -> str:
-    """``Rabu, 25 November 2026``: spelled out, because elders read words more easily than 25/11."""
-    lang = lang if lang in MONTHS else "id"
-    return f"{WEEKDAYS[lang][d.weekday()]}, {d.day} {MONTHS[lang][d.month - 1]} {d.year}"
-
-
 def now_wib() -> datetime:
     """Indonesia's western time has no daylight saving, so a fixed +07:00 is exact."""
     return datetime.now(WIB).replace(microsecond=0)
@@ -172,6 +151,9 @@ class KioskCore:
         self.close()
 
     def _housekeeping(self) -> None:
+        from printing import fonts
+
+        fonts.register()  # ~0.7 s of font loading, done here instead of in the first print
         self.refresh_printer_state()
         while True:
             try:
