@@ -16,9 +16,8 @@ it is a tmpfs).
 from __future__ import annotations
 
 import gc
-import os
 import socket
-import statistics
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -65,7 +64,7 @@ def _row(name: str, value: float, unit: str, ref_name: str, ref: float, target: 
 
 def bench_enqueue(folder: Path) -> list[dict]:
     outbox = Outbox(folder / "enqueue.sqlite3")
-    bare = __import__("sqlite3").connect(folder / "bare.sqlite3", isolation_level=None)
+    bare = sqlite3.connect(folder / "bare.sqlite3", isolation_level=None)
     bare.execute("PRAGMA journal_mode = WAL")
     bare.execute("PRAGMA synchronous = FULL")
     bare.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, ref TEXT UNIQUE, body TEXT)")

@@ -34,7 +34,8 @@ A library: it imports nothing from ``kiosk``/``ui`` and no Qt. Everything public
   same key). Assumes one sending process per outbox file.
 - ``pause(reason)``, ``resume()``, ``paused``, ``pause_reason``: persistent queue pause.
 - ``counts()`` (O(1), trigger-kept), ``oldest_waiting()`` (datetime), ``dead_items()``,
-  ``awaiting_token_items()``, ``get(ref)``, ``get_by_id(id)``, ``next_due_at()``,
+  ``awaiting_token_items()``, ``items(*states, limit=None)``, ``get(ref)``, ``get_by_id(id)``,
+  ``next_due_at()``,
   ``last_success_at``, ``set_server_status(ref, dict)``, ``get_fact``/``set_fact``.
 - ``erase_personal(retention_days, now=None) -> int``: bodies of rows ``sent`` long enough
   ago are erased (``secure_delete`` + WAL truncation); ref, service, meta, server id and

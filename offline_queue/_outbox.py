@@ -559,12 +559,21 @@ class Outbox:
     def awaiting_token_items(self, limit: int | None = None) -> list[Item]:
         return self._by_state("awaiting_token", limit)
 
-    def _by_state(self, state: str, limit: int | None) -> list[Item]:
+    def items(self, *states: str, limit: int | None = None) -> list[Item]:
+        """Rows in any of ``states`` (every state if none given), oldest first."""
+        states = states or STATES
+        unknown = set(states) - set(STATES)
+        if unknown:
+            raise ValueError(f"unknown state(s): {', '.join(sorted(unknown))}")
+        marks = ",".join("?" * len(states))
         rows = self._read(
-            f"SELECT {_COLUMNS} FROM items WHERE state = ? ORDER BY created_at, id LIMIT ?",
-            (state, -1 if limit is None else limit),
+            f"SELECT {_COLUMNS} FROM items WHERE state IN ({marks}) ORDER BY created_at, id LIMIT ?",
+            (*states, -1 if limit is None else limit),
         )
         return [_item(r) for r in rows]
+
+    def _by_state(self, state: str, limit: int | None) -> list[Item]:
+        return self.items(state, limit=limit)
 
     def next_due_at(self) -> datetime | None:
         """When the next ``queued`` row becomes due (may be in the past), or None if none."""

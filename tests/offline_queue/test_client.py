@@ -28,7 +28,7 @@ def client_for(base_url: str, api_key: str = "demo-key", **kwargs: Any) -> Open3
 
 # -- against the simulator ----------------------------------------------------------------
 
-def test_a_good_post_is_sent_with_the_exact_body_key_and_api_key(simulator, make_body, open311_validate) -> None:
+def test_a_good_post_is_sent_with_the_exact_body_key_and_api_key(simulator, make_body) -> None:
     body = make_body(description="Jalan berlubang di depan pasar 🚧 — tolong segera")
     outcome = client_for(simulator.base_url).post_request(body, "1b4e28ba-2fa1-11d2-883f-0016d3cca427")
     assert outcome.action == "sent" and outcome.service_request_id and outcome.http_status in (200, 201)
@@ -93,6 +93,12 @@ def test_dropped_connection_after_commit_is_retried_and_the_resend_is_deduplicat
     second = client.post_request(body, "same-key")
     assert second.action == "sent"
     assert [r["service_request_id"] for r in sim.requests()] == [second.service_request_id]
+
+
+def test_a_slow_answer_within_the_read_timeout_is_still_sent(simulator_factory, make_body) -> None:
+    sim = simulator_factory(faults="slow:1:0.3")
+    outcome = client_for(sim.base_url, timeout=(2.0, 5.0)).post_request(make_body(), "k-1")
+    assert outcome.action == "sent" and outcome.service_request_id
 
 
 def test_no_answer_in_time_is_retry(simulator_factory, make_body) -> None:

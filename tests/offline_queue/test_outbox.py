@@ -299,3 +299,14 @@ def test_several_threads_each_use_their_own_connection_and_never_claim_twice(out
     assert len(claimed) == len(set(claimed)) == 100
     assert outbox.counts()["sent"] == 100
     assert outbox.integrity_check() == "ok"
+
+
+def test_items_lists_rows_by_state_oldest_first(outbox: Outbox, enqueue) -> None:
+    a, b, c = enqueue("A"), enqueue("B"), enqueue("C")
+    outbox.claim()
+    outbox.mark_dead(c.id, "x")
+    assert [i.ref for i in outbox.items("queued", "sending")] == ["A", "B"]
+    assert [i.ref for i in outbox.items()] == ["A", "B", "C"]
+    assert [i.ref for i in outbox.items("queued", "sending", limit=1)] == ["A"]
+    with pytest.raises(ValueError):
+        outbox.items("lost")
