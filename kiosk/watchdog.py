@@ -66,14 +66,16 @@ def notify_stopping() -> bool:
 def watchdog_interval_s() -> float | None:
     """How often to ping: half of ``WatchdogSec`` (from ``$WATCHDOG_USEC``), or None when no watchdog is set.
 
-    ``$WATCHDOG_PID``, when present, must be this process: a child process must not ping on
-    its parent's behalf.
+    ``$WATCHDOG_PID``, when present, must be this process or its parent: under cage
+    (deploy/kiosk.service) the compositor is the service's main process and the kiosk its
+    child, which may ping because the unit sets ``NotifyAccess=all``.  A grandchild (e.g. a
+    helper the kiosk starts) inherits the variables but must not ping on the app's behalf.
     """
     usec = os.environ.get("WATCHDOG_USEC")
     pid = os.environ.get("WATCHDOG_PID")
     if not usec:
         return None
-    if pid and pid.isdigit() and int(pid) != os.getpid():
+    if pid and pid.isdigit() and int(pid) not in (os.getpid(), os.getppid()):
         return None
     try:
         value = int(usec)

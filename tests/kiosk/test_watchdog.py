@@ -62,7 +62,9 @@ def test_interval_is_half_of_watchdog_sec_for_this_process_only(monkeypatch):
     assert watchdog.watchdog_interval_s() == 15.0
     monkeypatch.setenv("WATCHDOG_PID", str(os.getpid()))
     assert watchdog.watchdog_interval_s() == 15.0
-    monkeypatch.setenv("WATCHDOG_PID", "1")
+    monkeypatch.setenv("WATCHDOG_PID", str(os.getppid()))  # cage is the main process, the kiosk its child
+    assert watchdog.watchdog_interval_s() == 15.0
+    monkeypatch.setenv("WATCHDOG_PID", "999999999")  # someone else's watchdog
     assert watchdog.watchdog_interval_s() is None
     monkeypatch.delenv("WATCHDOG_USEC")
     assert watchdog.watchdog_interval_s() is None
