@@ -40,7 +40,11 @@ A library: it imports nothing from ``kiosk``/``ui`` and no Qt. Everything public
 - ``erase_personal(retention_days, now=None) -> int``: bodies of rows ``sent`` long enough
   ago are erased (``secure_delete`` + WAL truncation); ref, service, meta, server id and
   status stay.
+- ``integrity_check()``, ``checkpoint()``, ``connection()`` (this thread's sqlite3 connection,
+  for diagnostics), ``close()``.
 - Times come back as aware UTC ``datetime``; they are accepted as such or as epoch floats.
+- Durability: every commit is fsynced (``synchronous=FULL``) except a claim, whose loss to a
+  power cut leaves the row ``queued`` -- what ``recover()`` would make of it anyway.
 
 **Open311Client(base_url, api_key, jurisdiction_id, timeout=(connect_s, read_s))** -- GeoReport
 v2 on a ``requests.Session`` without urllib3 retries. ``post_request(body, key) -> Outcome``

