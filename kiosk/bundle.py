@@ -90,13 +90,7 @@ def _iso(value: datetime | None) -> str | None:
 
 def _unsent(outbox: "Outbox") -> list[Any]:
     """The items to carry, oldest first (see the module docstring for which states and why)."""
-    items = []
-    for state in EXPORT_STATES:
-        # TODO(offline_queue): a public "items in state" call; `_by_state` is the outbox's own helper.
-        items += outbox._by_state(state, None)  # noqa: SLF001
-    items = [it for it in items if it.body is not None]
-    items.sort(key=lambda it: (it.created_at, it.id))
-    return items
+    return [it for it in outbox.items(*EXPORT_STATES) if it.body is not None]
 
 
 def build_bundle(items: Iterable[Any], cfg: "Config", *, now: datetime | None = None) -> bytes:
