@@ -37,6 +37,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
 import sqlite_utils
+from filelock import FileLock
+from filelock import Timeout as FileLockTimeout
 
 log = logging.getLogger("offline_queue.outbox")
 
@@ -199,8 +201,10 @@ class Outbox:
     """The durable outbox of submissions (see the package docstring for the whole API).
 
     ``Outbox(path)`` creates the file if needed, upgrades its schema and runs
-    :meth:`recover` (a row left in ``sending`` by a crash goes back to ``queued``).
-    Safe to use from several threads and processes at once.
+    :meth:`recover` (a row left in ``sending`` by a crash goes back to ``queued``) unless
+    another process is the sender right now (it holds the sender lock, see
+    :meth:`acquire_sender`): a technician's ``kiosk queue`` must not pull the running app's
+    in-flight row back into the queue.  Safe to use from several threads and processes at once.
     """
 
     def __init__(self, path: str | os.PathLike[str], *, busy_timeout_s: float = 10.0) -> None:
@@ -213,7 +217,32 @@ class Outbox:
         parent = os.path.dirname(os.path.abspath(self.path))
         os.makedirs(parent, exist_ok=True)
         self._migrate()
+        # One sender per outbox file: the lock is held by whoever runs a SyncWorker.
+        self._sender_lock = FileLock(self.path + ".sender.lock", thread_local=False)
+        if self.acquire_sender():
+            self.release_sender()
+
+    # -- the sender lock ---------------------------------------------------------------------
+
+    def acquire_sender(self) -> bool:
+        """Become this file's only sender (non-blocking); on success rows a crashed sender left
+        in ``sending`` go back to ``queued``.  False when another process or Outbox sends."""
+        if self._sender_lock.is_locked:
+            return True
+        try:
+            self._sender_lock.acquire(timeout=0)
+        except FileLockTimeout:
+            return False
         self.recover()
+        return True
+
+    def release_sender(self) -> None:
+        if self._sender_lock.is_locked:
+            self._sender_lock.release(force=True)
+
+    @property
+    def is_sender(self) -> bool:
+        return self._sender_lock.is_locked
 
     # -- connections and transactions ------------------------------------------------------
 
@@ -297,6 +326,7 @@ class Outbox:
     def close(self) -> None:
         """Close every thread's connection. The outbox cannot be used afterwards."""
         self._closed = True
+        self.release_sender()
         with self._all_lock:
             conns, self._all = self._all, []
         for conn in conns:

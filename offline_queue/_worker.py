@@ -139,6 +139,8 @@ class SyncWorker:
             if thread.is_alive():
                 return False
         self._thread = None
+        with self._work_lock:
+            self.outbox.release_sender()
         return True
 
     @property
@@ -185,6 +187,11 @@ class SyncWorker:
     def run_once(self) -> bool:
         """Do one step: poll due tokens, then send at most one due row. True if it did work."""
         with self._work_lock:
+            if not self.outbox.acquire_sender():
+                # Another process (the app, or a technician's `kiosk sync`) is sending from this
+                # outbox: two senders would pull each other's in-flight rows back into the queue.
+                self._last_error = "another process is sending from this outbox"
+                return False
             now = self._clock()
             did = self._poll_tokens(now)
             if self.outbox.paused:
