@@ -110,7 +110,7 @@ def stylesheet(large: bool = False) -> str:
     return f"""
 * {{ font-family: {FONT_FAMILY}; }}
 QWidget {{ color: {TEXT}; font-size: {s.body}pt; }}
-QMainWindow, #Root, QStackedWidget > QWidget, QScrollArea, QScrollArea > QWidget > QWidget {{ background: {BG}; }}
+QMainWindow, #Root, QStackedWidget > QWidget, QScrollArea, QScrollArea > QWidget > QWidget, #page {{ background: {BG}; }}
 QLabel {{ background: transparent; }}
 QLabel[role="title"] {{ font-size: {s.title}pt; font-weight: 700; color: {NAVY}; }}
 QLabel[role="hero"] {{ font-size: {s.hero}pt; font-weight: 800; color: {NAVY}; }}
@@ -125,6 +125,7 @@ QLabel[role="code"] {{ font-size: {s.code}pt; font-weight: 800; color: {NAVY};
 QLabel[role="card"] {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 12px; padding: 12px 16px; }}
 #Header {{ background: {NAVY}; }}
 #Header QLabel {{ color: {WHITE}; }}
+#Header QLabel {{ font-size: {s.pt(18)}pt; }}
 #Header QLabel[role="market"] {{ color: {GOLD}; font-weight: 700; }}
 #NavBar {{ background: {SURFACE}; border-top: 1px solid {BORDER}; }}
 #StatusBar {{ background: {NAVY_DARK}; }}
@@ -139,13 +140,16 @@ QPushButton[role="primary"]:pressed {{ background: {TEAL_DARK}; }}
 QPushButton[role="primary"]:disabled {{ background: {BORDER}; color: {NAVY}; border-color: {BORDER}; }}
 QPushButton[role="accent"] {{ background: {GOLD}; color: {NAVY}; border: 2px solid {GOLD}; }}
 QPushButton[role="tile"] {{ text-align: left; padding: 10px 18px; min-height: 110px; }}
+QPushButton[role="tile"] QLabel[role="tile-name"] {{ font-size: {s.button}pt; font-weight: 700; color: {NAVY}; }}
+QPushButton[role="tile"] QLabel[role="tile-desc"] {{ font-size: {s.pt(18)}pt; color: {TEXT_MUTED}; }}
 QPushButton[role="choice"] {{ text-align: left; padding: 10px 22px; }}
 QPushButton[role="choice"]:checked {{ background: {TEAL_LIGHT}; border: 4px solid {TEAL}; color: {NAVY}; }}
 QPushButton[role="key"] {{ font-size: {s.title}pt; font-weight: 700; min-width: 110px; }}
 QPushButton[role="link"] {{ background: transparent; border: 2px solid {TEAL}; color: {TEAL_DARK}; }}
 QPushButton[role="lang"] {{ min-height: 110px; font-size: {s.title}pt; }}
 QPushButton[role="lang"]:checked {{ background: {TEAL_LIGHT}; border: 4px solid {TEAL}; }}
-#Header QPushButton {{ background: transparent; color: {WHITE}; border: 2px solid {TEAL_LIGHT}; }}
+#Header QPushButton {{ background: transparent; color: {WHITE}; border: 2px solid {TEAL_LIGHT};
+    font-size: {s.pt(18)}pt; padding: 4px 14px; min-width: 0px; }}
 #Header QPushButton:checked {{ background: {GOLD}; color: {NAVY}; border-color: {GOLD}; }}
 QRadioButton, QCheckBox {{ min-height: {TOUCH_MIN_PX}px; font-size: {s.button}pt; spacing: 18px;
     padding: 4px 18px; background: {SURFACE}; border: 2px solid {BORDER}; border-radius: 14px; }}

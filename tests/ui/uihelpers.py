@@ -1,0 +1,135 @@
+"""Helpers that drive the kiosk window as a person would (imported by the UI tests)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QInputDevice, QPointingDevice
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kiosk.config import Config
+
+
+def kiosk_config(tmp_path: Path, base_url: str = "http://127.0.0.1:9/open311/v2", **printer) -> Config:
+    printer = {"backend": "file", "path": "receipts", **printer}
+    return Config().replace(
+        kiosk={"data_dir": str(tmp_path / "kiosk"), "fullscreen": False},
+        server={"base_url": base_url, "retry_base_s": 0.05, "retry_cap_s": 0.3, "timeout_s": 3.0,
+                "connect_timeout_s": 1.0},
+        printer=printer,
+    )
+
+# -- driving the window as a person would ---------------------------------------------------
+
+_touch: QPointingDevice | None = None
+
+
+def touchscreen() -> QPointingDevice:
+    global _touch
+    if _touch is None:
+        _touch = QTest.createTouchDevice(QInputDevice.DeviceType.TouchScreen)
+    return _touch
+
+
+def tap(qtbot, widget: QWidget, pos: QPoint | None = None) -> None:
+    """A finger tap: touch press and release on ``widget`` (Qt synthesises the click)."""
+    assert widget.isVisible(), f"{widget.objectName() or widget} is not on screen"
+    assert widget.isEnabled(), f"{widget.objectName() or widget} is disabled"
+    scroll_into_view(widget)
+    win = widget.window().windowHandle()
+    p = widget.mapTo(widget.window(), pos or widget.rect().center())
+    QTest.touchEvent(win, touchscreen()).press(0, p).commit()
+    QTest.touchEvent(win, touchscreen()).release(0, p).commit()
+    QApplication.processEvents()
+
+
+def scroll_into_view(widget: QWidget) -> None:
+    """What a person does before tapping something below the fold: scroll to it."""
+    from PySide6.QtWidgets import QScrollArea
+
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea):
+            parent.ensureWidgetVisible(widget, 10, 10)
+        parent = parent.parentWidget()
+    QApplication.processEvents()
+
+
+def find(window: QWidget, name: str) -> QWidget:
+    w = window.findChild(QWidget, name)
+    assert w is not None, f"no widget named {name!r}"
+    return w
+
+
+def visible_named(window: QWidget, name: str) -> QWidget:
+    for w in window.findChildren(QWidget, name):
+        if w.isVisible():
+            return w
+    raise AssertionError(f"no visible widget named {name!r}")
+
+
+def press_key(qtbot, window, item) -> None:
+    kb = window.keyboard
+    p = kb.key_centre(item).toPoint()
+    QTest.mousePress(kb, Qt.LeftButton, Qt.NoModifier, p)
+    QTest.mouseRelease(kb, Qt.LeftButton, Qt.NoModifier, p)
+    qtbot.wait(5)
+
+
+def type_keys(qtbot, window, text: str) -> None:
+    """Type ``text`` by pressing the on-screen keyboard's key items (letters, digits, space).
+
+    Upper-case letters go through the shift key, digits and punctuation through the
+    symbol layout ("&123"), exactly as a citizen would switch.
+    """
+    kb = window.keyboard
+    qtbot.waitUntil(lambda: kb.isVisible() and bool(kb.keys()), timeout=5000)
+
+    def key(label: str, *, key_code=None):
+        for item in kb.keys():
+            if key_code is not None and item.property("key") == key_code:
+                return item
+            if key_code is None and item.property("text") == label:
+                return item
+        return None
+
+    def symbols(on: bool) -> None:
+        # The layout switch key shows "&123" on letters and "ABC" on symbols.
+        want = "&123" if on else "ABC"
+        item = next((i for i in kb.keys() if i.property("displayText") == want or i.property("text") == want), None)
+        if item is None:
+            item = next((i for i in kb.keys() if str(i.property("displayText") or "").lower() == want.lower()), None)
+        assert item is not None, f"no layout switch key {want!r}"
+        press_key(qtbot, window, item)
+        qtbot.waitUntil(lambda: key("a") is None if on else key("a") is not None, timeout=3000)
+
+    in_symbols = False
+    for ch in text:
+        if ch == " ":
+            press_key(qtbot, window, key("", key_code=int(Qt.Key_Space)) or key(" "))
+            continue
+        if ch.isalpha():
+            if in_symbols:
+                symbols(False)
+                in_symbols = False
+            item = key(ch.lower())
+            assert item is not None, f"no key {ch!r} on the keyboard"
+            if bool(item.property("uppercased")) != ch.isupper():
+                # The keyboard capitalises a sentence's first letter by itself: shift only
+                # when its case is not the one wanted.
+                press_key(qtbot, window, key("", key_code=int(Qt.Key_Shift)))
+                qtbot.waitUntil(lambda: bool(key(ch.lower()).property("uppercased")) == ch.isupper(), timeout=3000)
+                item = key(ch.lower())
+            assert item is not None, f"no key {ch!r} on the keyboard"
+            press_key(qtbot, window, item)
+        else:
+            item = key(ch)
+            if item is None and not in_symbols:
+                symbols(True)
+                in_symbols = True
+                item = key(ch)
+            assert item is not None, f"no key {ch!r} on the keyboard"
+            press_key(qtbot, window, item)
+    if in_symbols:
+        symbols(False)

@@ -1,0 +1,118 @@
+"""The on-screen keyboard: Qt Virtual Keyboard embedded in the window (playos style).
+
+``prepare_environment()`` must run before ``QApplication`` exists: it selects the
+``qtvirtualkeyboard`` input method and disables its own desktop window, so the only panel
+is the ``InputPanel`` we host in a ``QQuickWidget`` at the bottom of the main window's
+layout.  Because it is part of the layout (not a floating window) the content area shrinks
+when it appears and the focused field, scrolled into view by its screen, is never covered.
+
+Numeric questions (phone, NIK, stall, number) use ``ui.widgets.NumPad`` instead: their
+fields disable the input method, so this keyboard stays hidden for them.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtQuick import QQuickItem
+from PySide6.QtQuickWidgets import QQuickWidget
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+QML = Path(__file__).parent / "qml" / "keyboard.qml"
+LOCALES = {"id": "id_ID", "jv": "id_ID", "en": "en_US"}  # no Javanese layout: Indonesian fits
+
+
+def prepare_environment() -> None:
+    """Environment Qt Virtual Keyboard needs; call before creating the QApplication."""
+    os.environ["QT_IM_MODULE"] = "qtvirtualkeyboard"
+    os.environ["QT_VIRTUALKEYBOARD_DESKTOP_DISABLE"] = "1"
+    os.environ.setdefault("QT_QUICK_BACKEND", "software")
+    # The keyboard's sound effects need PulseAudio/PipeWire; a kiosk without them is fine.
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false;qt.qml.propertyCache.append=false")
+
+
+class KeyboardPanel(QQuickWidget):
+    """Hosts ``InputPanel``; visible exactly while Qt's input method is visible."""
+
+    shown = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Keyboard")
+        self.setAccessibleName("Keyboard")
+        self.setFocusPolicy(Qt.NoFocus)  # a key tap must leave focus in the field
+        self.setAttribute(Qt.WA_AcceptTouchEvents)
+        self.setResizeMode(QQuickWidget.SizeRootObjectToView)
+        self.setClearColor(Qt.transparent)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        self.setSource(QUrl.fromLocalFile(str(QML)))
+        self.max_height = 320
+        self.ok = self.status() == QQuickWidget.Ready and self.rootObject() is not None
+        self.hide()
+        if self.ok:
+            # Queued: resizing from inside QML's own binding update makes a binding loop.
+            self.rootObject().panelHeightChanged.connect(lambda: QTimer.singleShot(0, self._fit))
+        QGuiApplication.inputMethod().visibleChanged.connect(self._sync_visibility)
+
+    @property
+    def panel(self) -> QQuickItem | None:
+        root = self.rootObject()
+        return root.findChild(QQuickItem, "inputPanel") if root is not None else None
+
+    def set_max_height(self, px: int) -> None:
+        self.max_height = px
+        self._fit()
+
+    def set_language(self, lang: str) -> None:
+        if self.ok:
+            self.rootObject().setProperty("locale", LOCALES.get(lang, "id_ID"))
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(ev)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Size the QML root to the widget, and the widget's height to the panel's."""
+        if not self.ok:
+            return
+        root = self.rootObject()
+        # Keep the keyboard near 40 % of the window's height: a wide panel grows tall
+        # (its height is about 0.31 of its width in the default style).
+        max_width = max(600.0, self.max_height / 0.3125)
+        if root.property("maxPanelWidth") != max_width:
+            root.setProperty("maxPanelWidth", max_width)
+        if root.width() != self.width():
+            root.setProperty("width", float(self.width()))
+        h = int(root.property("panelHeight") or 0)
+        if h > 0 and h != self.height():
+            self.setFixedHeight(h)
+        if root.height() != self.height():
+            root.setProperty("height", float(self.height()))
+
+    def _sync_visibility(self) -> None:
+        visible = self.ok and QGuiApplication.inputMethod().isVisible()
+        if visible != self.isVisible():
+            self.setVisible(visible)
+            self._fit()
+            self.shown.emit(visible)
+
+    # -- for tests and assistive tools: the key items of the current layout -------------
+    def keys(self) -> list[QQuickItem]:
+        """Every visible key item (``text`` and ``key`` properties) of the current layout."""
+        panel = self.panel
+        out: list[QQuickItem] = []
+
+        def walk(item: QQuickItem) -> None:
+            for c in item.childItems():
+                if c.property("key") is not None and c.property("text") is not None and c.isVisible():
+                    out.append(c)
+                walk(c)
+
+        if panel is not None:
+            walk(panel)
+        return out
+
+    def key_centre(self, item: QQuickItem) -> QPointF:
+        return item.mapToScene(QPointF(item.width() / 2, item.height() / 2))

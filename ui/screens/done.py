@@ -1,0 +1,124 @@
+"""Done: the tracking code and QR large on screen, the due date, "take your receipt".
+
+If the printer failed the submission is still saved: the screen says so, shows the QR and
+code large enough to photograph, and says staff can reprint.  Offline only changes the
+words to "will be sent automatically".
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
+
+from kiosk.i18n import N_, _, current_language
+from ui import theme
+from ui.flow import DONE
+from ui.icons import pixmap
+from ui.screens import Screen
+from ui.widgets import label, set_msgid
+
+QR_PX_OK = 280
+QR_PX_PHOTO = 380  # no paper: big enough for an old phone's camera at arm's length
+
+
+class DoneScreen(Screen):
+    name = DONE
+    back_visible = False
+
+    def __init__(self, flow, parent=None) -> None:
+        super().__init__(flow, parent)
+        row = QHBoxLayout()
+        row.setSpacing(40)
+        col = QVBoxLayout()
+        col.setSpacing(12)
+        head = QHBoxLayout()
+        self.mark = QLabel()
+        head.addWidget(self.mark, 0, Qt.AlignTop)
+        self.title = label("", role="title")
+        self.title.setObjectName("done-title")
+        head.addWidget(self.title, 1)
+        col.addLayout(head)
+        self.code_caption = label(N_("Kode laporan Anda:"), role="muted")
+        self.code = label("", role="code", wrap=False)
+        self.code.setObjectName("tracking-code")
+        self.code.setTextInteractionFlags(Qt.NoTextInteraction)
+        self.service = label("", role="muted")
+        self.due = label("")
+        self.due.setObjectName("due-date")
+        self.printing = label("", role="notice")
+        self.printing.setObjectName("print-status")
+        self.network = label("")
+        self.network.setObjectName("network-words")
+        self.howto = label(N_("Cek status kapan saja dengan kode ini di kios, atau pindai QR dengan ponsel."), role="muted")
+        for w in (self.code_caption, self.code, self.service, self.due, self.printing, self.network, self.howto):
+            col.addWidget(w)
+        col.addStretch(1)
+        row.addLayout(col, 3)
+        self.qr = QLabel()
+        self.qr.setObjectName("qr")
+        self.qr.setAlignment(Qt.AlignCenter)
+        self.qr.setStyleSheet("background: white; border: 1px solid #9AA7B5; border-radius: 12px; padding: 12px;")
+        row.addWidget(self.qr, 2, Qt.AlignTop | Qt.AlignHCenter)
+        self.body.addLayout(row, 1)
+        flow.submit_finished.connect(self.enter)
+
+    def primary(self):
+        return (N_("Selesai"), "home")
+
+    def on_primary(self) -> None:
+        self.flow.finish()
+
+    def clear(self) -> None:
+        for lab in (self.title, self.code, self.service, self.due, self.printing, self.network):
+            lab.clear()
+        self.qr.clear()
+        self.mark.clear()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        if self.flow.screen == DONE:
+            self.enter()
+
+    def enter(self) -> None:
+        sub = self.flow.submitted
+        if sub is None:
+            return
+        lang = current_language()
+        ok = self.flow.printed_ok
+        if ok:
+            set_msgid(self.title, N_("Terima kasih! Laporan Anda sudah tersimpan."))
+            self.mark.setPixmap(pixmap("check", theme.OK, 72))
+            outcome = self.flow.print_outcome
+            self.printing.setText(f"{outcome.message}\n{_('Ambil tanda terima Anda di bawah layar.')}")
+        else:
+            set_msgid(self.title, N_("Laporan Anda sudah tersimpan."))
+            self.mark.setPixmap(pixmap("warning", theme.GOLD, 72))
+            outcome = self.flow.print_outcome
+            reason = outcome.message if outcome is not None else _("Tanda terima tidak dapat dicetak.")
+            self.printing.setText(
+                f"{reason}\n{_('Silakan foto kode dan QR di layar ini. Petugas dapat mencetak ulang tanda terima Anda.')}"
+            )
+        self.code.setText(sub.display_code)
+        self.code.setAccessibleName(sub.display_code)
+        self.service.setText(sub.service.name.get(lang))
+        set_msgid(self.due, N_("Akan ditangani paling lambat: {date}"), date=sub.due_text(lang))
+        online = _network(self.core) == "online"
+        set_msgid(
+            self.network,
+            N_("Laporan Anda sedang dikirim ke petugas.") if online else N_("Laporan Anda akan dikirim otomatis."),
+        )
+        px = QR_PX_OK if ok else QR_PX_PHOTO
+        pm = QPixmap()
+        try:
+            pm.loadFromData(self.core.qr_png(sub.tracking_code, px))
+        except Exception:  # the QR is a convenience: the code alone is enough
+            pm = QPixmap()
+        self.qr.setPixmap(pm)
+        self.qr.setAccessibleName(_("Kode QR tanda terima"))
+
+
+def _network(core) -> str:
+    try:
+        return core.sync_status().network
+    except Exception:
+        return "unknown"

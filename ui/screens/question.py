@@ -1,0 +1,253 @@
+"""One question of the form, with the input that suits it.
+
+The editor is chosen from the step: free text and names on the on-screen keyboard;
+phone, NIK, stall and numbers on the big NumPad beside the field; list values as big
+radio buttons (one answer) or big checkable buttons (several); dates with steppers.
+Whatever is entered goes to the ``Flow`` at once, so Back and the review never lose it.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+
+from kiosk.i18n import N_, _, current_language
+from ui import theme
+from ui.flow import QUESTION, Step
+from ui.icons import pixmap
+from ui.screens import Screen
+from ui.widgets import (
+    ChoiceList,
+    DateTimePicker,
+    NumPad,
+    button,
+    label,
+    numeric_field,
+    scroll_area,
+    set_invalid,
+    set_msgid,
+    text_area,
+    text_field,
+)
+
+_NUMPAD_EXTRA = {"stall": "ABCDEFGH-", "phone": "+"}
+
+
+class QuestionScreen(Screen):
+    name = QUESTION
+
+    def __init__(self, flow, parent=None) -> None:
+        super().__init__(flow, parent)
+        self.body.setContentsMargins(48, 20, 48, 12)
+        row = QHBoxLayout()
+        row.setSpacing(40)
+        self.left = QWidget()
+        self.left_layout = QVBoxLayout(self.left)
+        self.left_layout.setContentsMargins(0, 0, 16, 0)
+        self.left_layout.setSpacing(14)
+        self.progress = label("", role="muted")
+        self.progress.setObjectName("step-progress")
+        head = QHBoxLayout()
+        self.step_icon = QLabel()
+        head.addWidget(self.step_icon, 0, Qt.AlignTop)
+        self.question = label("", role="title")
+        self.question.setObjectName("question")
+        head.addWidget(self.question, 1)
+        self.hint = label("", role="muted")
+        self.notice = label("", role="notice")
+        self.error = label("", role="error")
+        self.error.setObjectName("field-error")
+        self.error.setAccessibleDescription("error")
+        self.editor_holder = QVBoxLayout()
+        self.editor_holder.setSpacing(14)
+        self.left_layout.addWidget(self.progress)
+        self.left_layout.addLayout(head)
+        self.left_layout.addWidget(self.notice)
+        self.left_layout.addWidget(self.hint)
+        self.left_layout.addLayout(self.editor_holder)
+        self.left_layout.addWidget(self.error)
+        self.left_layout.addStretch(1)
+        self.scroll = scroll_area(self.left)
+        row.addWidget(self.scroll, 3)
+        self.pad_holder = QVBoxLayout()
+        row.addLayout(self.pad_holder, 0)
+        self.body.addLayout(row, 1)
+        self.editor: QWidget | None = None
+        self.field: QLineEdit | QPlainTextEdit | None = None
+        self.pad: NumPad | None = None
+        self.anonymous_button = None
+        self.step: Step | None = None
+        flow.step_changed.connect(self._build)
+        flow.errors_changed.connect(self._show_errors)
+
+    # -- navigation bar ---------------------------------------------------------------------
+    def primary(self):
+        flow = self.flow
+        if flow.returning_to_review:
+            return (N_("Simpan"), "check")
+        return (N_("Lanjut"), "next")
+
+    def on_primary(self) -> None:
+        self.flow.next()
+
+    # -- building the editor ---------------------------------------------------------------
+    def enter(self) -> None:
+        if self.step is not self.flow.current_step:
+            self._build()
+        self._focus()
+
+    def clear(self) -> None:
+        self._teardown()
+        self.step = None
+        for lab in (self.question, self.hint, self.notice, self.error, self.progress):
+            lab.clear()
+
+    def _teardown(self) -> None:
+        for holder in (self.editor_holder, self.pad_holder):
+            while holder.count():
+                item = holder.takeAt(0)
+                w = item.widget()
+                if w is not None:
+                    w.hide()
+                    w.deleteLater()
+        self.editor = self.field = self.pad = self.anonymous_button = None
+
+    def _build(self) -> None:
+        step = self.flow.current_step
+        self._teardown()
+        self.step = step
+        if step is None:
+            return
+        flow = self.flow
+        value = flow.value(step.field, [] if step.editor == "multi" else "")
+        ed = step.editor
+        if ed in ("text",):
+            f = text_area()
+            f.setObjectName("answer")
+            f.setPlainText(value)
+            f.textChanged.connect(lambda: flow.set_value(step.field, f.toPlainText()))
+            self.field = self.editor = f
+        elif ed in ("string", "name"):
+            f = text_field(max_length=200 if ed == "string" else 80)
+            f.setObjectName("answer")
+            f.setText(value)
+            f.textChanged.connect(lambda t: flow.set_value(step.field, t))
+            f.returnPressed.connect(self.on_primary)
+            self.field = self.editor = f
+        elif ed in ("number", "phone", "nik", "stall"):
+            hint = {
+                "phone": Qt.ImhDialableCharactersOnly,
+                "stall": Qt.ImhPreferUppercase | Qt.ImhPreferNumbers,
+            }.get(ed, Qt.ImhDigitsOnly)
+            f = numeric_field(hint, max_length={"nik": 16, "phone": 16, "stall": 10}.get(ed, 12))
+            f.setObjectName("answer")
+            f.setText(value)
+            f.textChanged.connect(lambda t: flow.set_value(step.field, t))
+            self.field = self.editor = f
+            self.pad = NumPad(f, extra=_NUMPAD_EXTRA.get(ed, ""))
+            self.pad_holder.addWidget(self.pad)
+            self.pad_holder.addStretch(1)
+        elif ed in ("single", "multi"):
+            c = ChoiceList(step.options(current_language()), multi=ed == "multi")
+            c.setObjectName("answer")
+            c.set_value(value)
+            c.changed.connect(lambda v: flow.set_value(step.field, v))
+            self.editor = c
+        elif ed == "datetime":
+            d = DateTimePicker()
+            d.setObjectName("answer")
+            d.set_value(value)
+            d.changed.connect(lambda v: flow.set_value(step.field, v))
+            self.editor = d
+        if ed == "name":
+            b = button(N_("Saya tidak ingin menyebut nama"), "anonymous", role="choice", object_name="anonymous")
+            b.setCheckable(True)
+            b.setChecked(flow.anonymous)
+            b.toggled.connect(self._anonymous)
+            self.anonymous_button = b
+        if self.editor is not None:
+            self.editor_holder.addWidget(self.editor)
+            self.editor.show()  # now, not when the layout gets round to it: focus needs it shown
+        if self.anonymous_button is not None:
+            self.editor_holder.addWidget(self.anonymous_button)
+            self.anonymous_button.show()
+            self._anonymous(flow.anonymous, refocus=False)
+        if self.pad is not None:
+            self.pad.show()
+        self._texts()
+        self._show_errors()
+        self.nav_changed.emit()
+        self._focus()
+
+    def _anonymous(self, on: bool, refocus: bool = True) -> None:
+        self.flow.set_anonymous(on)
+        if self.field is not None:
+            if on:
+                self.field.blockSignals(True)
+                self.field.clear()
+                self.field.blockSignals(False)
+            self.field.setEnabled(not on)
+        if on:
+            self.field.clearFocus() if self.field is not None else None
+        elif refocus:
+            self._focus()
+
+    def _focus(self) -> None:
+        if self.field is not None and self.field.isEnabled() and self.isVisible():
+            self.field.setFocus(Qt.OtherFocusReason)
+            if isinstance(self.field, QLineEdit):
+                self.field.end(False)
+
+    def ensure_field_visible(self) -> None:
+        """Called when the keyboard appears: the field must stay in view above it."""
+        if self.field is not None:
+            self.scroll.ensureWidgetVisible(self.field, 20, 20)
+            self.page.ensureWidgetVisible(self.field, 20, 20)
+
+    # -- texts ---------------------------------------------------------------------------
+    def _texts(self) -> None:
+        step = self.step
+        if step is None:
+            return
+        lang = current_language()
+        flow = self.flow
+        visible = [s for s in flow.steps if not flow._skipped(s)]
+        n = visible.index(step) + 1 if step in visible else flow.step_index + 1
+        set_msgid(self.progress, N_("Langkah {n} dari {total}"), n=n, total=len(visible))
+        question = step.question(lang)
+        if not step.required and step.attribute is not None:
+            question += " " + _("(boleh dikosongkan)")
+        self.question.setText(question)
+        self.question.setAccessibleName(question)
+        hint = step.hint(lang)
+        self.hint.setText(hint)
+        self.hint.setVisible(bool(hint))
+        self.step_icon.setPixmap(pixmap(step.icon, theme.TEAL, 56))
+        notes = []
+        if step.field == "description" and flow.service is not None:
+            notes = [a.description.get(lang) for a in flow.service.attributes if not a.variable and a.description]
+        self.notice.setText("\n".join(notes))
+        self.notice.setVisible(bool(notes))
+        if self.field is not None:
+            self.field.setAccessibleName(question)
+        if self.editor is not None and self.editor is not self.field:
+            self.editor.setAccessibleName(question)
+        if isinstance(self.editor, ChoiceList):
+            self.editor.relabel(step.options(lang))
+        if isinstance(self.editor, DateTimePicker):
+            self.editor.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self._texts()
+        self._show_errors()
+
+    def _show_errors(self) -> None:
+        step = self.step
+        text = self.flow.error_text(step.field) if step is not None else ""
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+        if self.field is not None:
+            set_invalid(self.field, bool(text))
+            self.field.setAccessibleDescription(text)
+        if text:
+            self.scroll.ensureWidgetVisible(self.error, 20, 20)

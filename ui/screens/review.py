@@ -1,0 +1,111 @@
+"""Check everything before sending, with an "Ubah" (change) button per answer."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
+
+from kiosk.i18n import N_, current_language
+from ui.flow import REVIEW
+from ui.screens import Screen
+from ui.widgets import button, label, scroll_area
+
+
+class ReviewScreen(Screen):
+    name = REVIEW
+
+    def __init__(self, flow, parent=None) -> None:
+        super().__init__(flow, parent)
+        self.title = label(N_("Periksa laporan Anda"), role="title")
+        self.subtitle = label(N_("Jika ada yang salah, tekan Ubah. Jika sudah benar, tekan Kirim."), role="muted")
+        self.service = label("", role="card")
+        self.service.setObjectName("review-service")
+        self.error = label("", role="error")
+        self.error.setObjectName("submit-error")
+        self.body.addWidget(self.title)
+        self.body.addWidget(self.subtitle)
+        self.body.addWidget(self.service)
+        self.body.addWidget(self.error)
+        self.rows_widget = QWidget()
+        self.rows = QGridLayout(self.rows_widget)
+        self.rows.setContentsMargins(0, 0, 12, 0)
+        self.rows.setHorizontalSpacing(20)
+        self.rows.setVerticalSpacing(8)
+        self.rows.setColumnStretch(0, 1)
+        self.body.addWidget(scroll_area(self.rows_widget), 1)
+        flow.errors_changed.connect(self._maybe_refresh)
+
+    def primary(self):
+        return (N_("Kirim"), "send")
+
+    def primary_enabled(self) -> bool:
+        return not self.flow.busy
+
+    def on_primary(self) -> None:
+        self.flow.submit()
+
+    def enter(self) -> None:
+        self._fill()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        if self.flow.screen == REVIEW:
+            self._fill()
+
+    def _maybe_refresh(self) -> None:
+        if self.flow.screen == REVIEW:
+            self._fill()
+
+    def clear(self) -> None:
+        self._empty()
+        self.service.clear()
+        self.error.clear()
+
+    def _empty(self) -> None:
+        while self.rows.count():
+            item = self.rows.takeAt(0)
+            if item.widget() is not None:
+                item.widget().hide()
+                item.widget().deleteLater()
+
+    def _fill(self) -> None:
+        self._empty()
+        flow = self.flow
+        lang = current_language()
+        kind = N_("Pengaduan") if flow.kind == "complaint" else N_("Permohonan layanan")
+        from kiosk.i18n import _
+
+        self.service.setText(f"{_(kind)}: {flow.service.name.get(lang) if flow.service else ''}")
+        self.error.setText(flow.submit_error)
+        self.error.setVisible(bool(flow.submit_error))
+        r = 0
+        for step, shown in flow.review_items():
+            q = label("", role="muted")
+            q.setText(step.question(lang))
+            v = label("")
+            v.setText(shown)
+            v.setObjectName(f"review-value-{step.field}")
+            v.setStyleSheet("font-weight: 600;")
+            errs = flow.error_text(step.field)
+            col = QVBoxLayout()
+            box = QFrame()
+            box.setLayout(col)
+            col.setContentsMargins(0, 6, 0, 6)
+            col.setSpacing(2)
+            col.addWidget(q)
+            col.addWidget(v)
+            if errs:
+                e = label("", role="error")
+                e.setText(errs)
+                col.addWidget(e)
+            edit = button(N_("Ubah"), "edit", role="link", object_name=f"edit-{step.field}")
+            edit.setAccessibleName(f"{_('Ubah')}: {step.question(lang)}")
+            edit.clicked.connect(lambda _=False, f=step.field: flow.edit(f))
+            self.rows.addWidget(box, r, 0)
+            self.rows.addWidget(edit, r, 1, Qt.AlignVCenter)
+            r += 1
+            line = QFrame()
+            line.setFrameShape(QFrame.HLine)
+            line.setStyleSheet("color: #9AA7B5;")
+            self.rows.addWidget(line, r, 0, 1, 2)
+            r += 1
+        self.nav_changed.emit()

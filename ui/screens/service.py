@@ -1,0 +1,125 @@
+"""Choose the service: grouped tiles with icons, and a keyword search."""
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.i18n import N_, _, current_language
+from ui import theme
+from ui.flow import SERVICE
+from ui.icons import icon, pixmap
+from ui.screens import Screen
+from ui.widgets import Tile, label, scroll_area, set_msgid, text_field
+
+COLUMNS = 2
+
+
+class ServiceScreen(Screen):
+    name = SERVICE
+
+    def __init__(self, flow, parent=None) -> None:
+        super().__init__(flow, parent)
+        top = QHBoxLayout()
+        self.title = label(N_("Pilih layanan"), role="title")
+        top.addWidget(self.title, 1)
+        self.search = text_field(max_length=40)
+        self.search.setObjectName("service-search")
+        set_msgid(self.search, N_("Cari: misalnya sampah, KTP, air"))
+        self.search.addAction(icon("search", theme.NAVY, 64), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.setMinimumWidth(420)
+        self.search.textChanged.connect(self._filter)
+        top.addWidget(self.search)
+        self.body.addLayout(top)
+        self.list_widget = QWidget()
+        self.list_layout = QVBoxLayout(self.list_widget)
+        self.list_layout.setContentsMargins(0, 0, 12, 0)
+        self.list_layout.setSpacing(12)
+        self.scroll = scroll_area(self.list_widget)
+        self.body.addWidget(self.scroll, 1)
+        self.tiles: dict[str, QPushButton] = {}
+        self.empty = label(N_("Tidak ada layanan yang cocok. Coba kata lain, atau pilih dari daftar."), role="notice")
+
+    def enter(self) -> None:
+        self._build(self.search.text())
+
+    def clear(self) -> None:
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self._build("")
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        if self.isVisible():
+            self._build(self.search.text())
+
+    def _filter(self, text: str) -> None:
+        self._build(text)
+
+    def _build(self, text: str) -> None:
+        """(Re)build the tiles: grouped when browsing, a flat list of matches when searching."""
+        lay = self.list_layout
+        self.empty.setParent(None)
+        while lay.count():
+            item = lay.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.tiles = {}
+        lang = current_language()
+        text = text.strip()
+        if text:
+            services = self.flow.search(text)
+            if not services:
+                lay.addWidget(self.empty)
+                self.empty.setText(_(self.empty.property("msgid")))
+            else:
+                lay.addWidget(self._grid(services, lang))
+        else:
+            all_services = self.flow.services()
+            groups = self.flow.groups()
+            seen = set()
+            for g in groups:
+                members = [s for s in all_services if s.group == g.code]
+                if not members:
+                    continue
+                seen.update(s.code for s in members)
+                lay.addWidget(self._group_header(g.name.get(lang), g.icon))
+                lay.addWidget(self._grid(members, lang))
+            rest = [s for s in all_services if s.code not in seen]
+            if rest:
+                lay.addWidget(self._grid(rest, lang))
+        lay.addStretch(1)
+
+    def _group_header(self, text: str, icon_name: str) -> QWidget:
+        w = QWidget()
+        row = QHBoxLayout(w)
+        row.setContentsMargins(0, 12, 0, 0)
+        pic = QLabel()
+        pic.setPixmap(pixmap(icon_name, theme.TEAL, 40))
+        pic.setAccessibleName(icon_name)
+        row.addWidget(pic)
+        lab = QLabel(text)
+        lab.setProperty("role", "title")
+        lab.setStyleSheet(f"font-size: {theme.Scale().body + 4}pt; color: {theme.TEAL_DARK};")
+        row.addWidget(lab, 1)
+        return w
+
+    def _grid(self, services, lang: str) -> QWidget:
+        w = QWidget()
+        grid = QGridLayout(w)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(14)
+        for i, s in enumerate(services):
+            name = s.name.get(lang)
+            desc = s.description.get(lang) if s.description else ""
+            b = Tile(s.icon, name, _short(desc, 90), object_name=f"service-{s.code}")
+            b.clicked.connect(lambda _=False, code=s.code: self.flow.choose_service(code))
+            grid.addWidget(b, i // COLUMNS, i % COLUMNS)
+            self.tiles[s.code] = b
+        for c in range(COLUMNS):
+            grid.setColumnStretch(c, 1)
+        return w
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,71 @@
+"""Welcome / attract screen: language choice, "Lapor / Ajukan", "Cek status"."""
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QButtonGroup, QGridLayout, QHBoxLayout, QPushButton
+
+from kiosk.i18n import LANGUAGE_NAMES, N_
+from ui import theme
+from ui.flow import WELCOME
+from ui.icons import icon
+from ui.screens import Screen
+from ui.widgets import button, label
+
+LANG_SHORT = {"id": "Indonesia", "jv": "Jawa", "en": "English"}
+
+
+class WelcomeScreen(Screen):
+    name = WELCOME
+    back_visible = False
+
+    def __init__(self, flow, parent=None) -> None:
+        super().__init__(flow, parent)
+        self.body.setContentsMargins(80, 40, 80, 30)
+        self.body.addStretch(1)
+        self.title = label(N_("Selamat datang"), role="hero")
+        self.subtitle = label(N_("Sampaikan pengaduan atau ajukan permohonan layanan di sini. Mudah dan gratis."), role="muted")
+        self.body.addWidget(self.title)
+        self.body.addWidget(self.subtitle)
+        self.body.addSpacing(16)
+        self.lang_label = label(N_("Pilih bahasa:"))
+        self.body.addWidget(self.lang_label)
+        row = QHBoxLayout()
+        row.setSpacing(18)
+        self.lang_group = QButtonGroup(self)
+        self.lang_buttons: dict[str, QPushButton] = {}
+        for lang in flow.languages:
+            b = QPushButton(LANG_SHORT.get(lang, lang))
+            b.setProperty("role", "lang")
+            b.setCheckable(True)
+            b.setFocusPolicy(Qt.NoFocus)
+            b.setObjectName(f"lang-{lang}")
+            b.setIcon(icon("language", theme.NAVY, 96))
+            b.setIconSize(QSize(44, 44))
+            b.setAccessibleName(LANGUAGE_NAMES.get(lang, lang))
+            b.clicked.connect(lambda _=False, l=lang: flow.set_language(l))
+            self.lang_group.addButton(b)
+            self.lang_buttons[lang] = b
+            row.addWidget(b)
+        self.body.addLayout(row)
+        self.body.addSpacing(24)
+        actions = QGridLayout()
+        actions.setSpacing(24)
+        self.report = button(N_("Lapor / Ajukan"), "complaint", role="primary", object_name="start-report")
+        self.status = button(N_("Cek status laporan"), "status", role="accent", object_name="start-status")
+        for b in (self.report, self.status):
+            b.setMinimumHeight(140)
+            b.setIconSize(QSize(64, 64))
+        self.report.clicked.connect(flow.start_report)
+        self.status.clicked.connect(flow.start_status)
+        actions.addWidget(self.report, 0, 0)
+        actions.addWidget(self.status, 0, 1)
+        actions.setColumnStretch(0, 3)
+        actions.setColumnStretch(1, 2)
+        self.body.addLayout(actions)
+        self.body.addStretch(2)
+        flow.language_changed.connect(lambda _l: self.enter())
+        self.enter()
+
+    def enter(self) -> None:
+        for lang, b in self.lang_buttons.items():
+            b.setChecked(lang == self.flow.language)

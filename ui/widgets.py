@@ -1,0 +1,522 @@
+"""Big, touch-sized building blocks the screens share.
+
+Every control here carries its Indonesian msgid (``setProperty("msgid", ...)``) so
+``retranslate_tree`` can re-apply ``_()`` to a whole screen on ``LanguageChange``, and
+sets its accessible name from the same text, so screen readers and AT-SPI test tools
+find each button by what it says.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QButtonGroup,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QScroller,
+    QScrollerProperties,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.i18n import N_, _
+from ui import theme
+from ui.icons import icon
+
+ICON_PX = 48
+
+
+def set_msgid(widget: QWidget, msgid: str, **params: object) -> None:
+    """Give ``widget`` a translatable text and apply it now."""
+    widget.setProperty("msgid", msgid)
+    widget.setProperty("msgparams", params or None)
+    _apply_text(widget)
+
+
+def _apply_text(widget: QWidget) -> None:
+    msgid = widget.property("msgid")
+    if not msgid:
+        return
+    params = widget.property("msgparams") or {}
+    text = _(msgid).format(**params) if params else _(msgid)
+    if isinstance(widget, (QAbstractButton, QLabel)):
+        widget.setText(text)
+    elif isinstance(widget, (QLineEdit,)):
+        widget.setPlaceholderText(text)
+    widget.setAccessibleName(text.replace("\n", " "))
+
+
+def retranslate_tree(root: QWidget) -> None:
+    """Re-apply every msgid under ``root`` (and ``root`` itself) in the current language."""
+    _apply_text(root)
+    for w in root.findChildren(QWidget):
+        _apply_text(w)
+
+
+def label(msgid: str = "", role: str = "", wrap: bool = True, **params: object) -> QLabel:
+    lab = QLabel()
+    if role:
+        lab.setProperty("role", role)
+    lab.setWordWrap(wrap)
+    lab.setTextFormat(Qt.PlainText)  # never interpret what a citizen typed as markup
+    if msgid:
+        set_msgid(lab, msgid, **params)
+    return lab
+
+
+def button(
+    msgid: str, icon_name: str = "", role: str = "", object_name: str = "", icon_colour: str | None = None
+) -> QPushButton:
+    """A push button at least ``TOUCH_MIN_PX`` tall with an icon beside its words."""
+    b = QPushButton()
+    if role:
+        b.setProperty("role", role)
+    if object_name:
+        b.setObjectName(object_name)
+    if icon_name:
+        colour = icon_colour or (theme.WHITE if role == "primary" else theme.NAVY)
+        b.setIcon(icon(icon_name, colour, 96))
+        b.setIconSize(QSize(ICON_PX, ICON_PX))
+    b.setMinimumHeight(theme.TOUCH_MIN_PX)
+    b.setFocusPolicy(Qt.NoFocus)  # taps must not steal focus from the field being typed in
+    b.setAttribute(Qt.WA_AcceptTouchEvents, False)  # Qt turns a tap into a click
+    set_msgid(b, msgid)
+    return b
+
+
+def scroll_area(content: QWidget) -> QScrollArea:
+    """A scroll area that scrolls by dragging a finger (kinetic, no scroll bar hunting)."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    area.setWidget(content)
+    # A tap on a button in the list must not move focus to the scroll area (which would
+    # take it from the field being typed in and hide the keyboard mid-tap).
+    area.setFocusPolicy(Qt.NoFocus)
+    kinetic(area.viewport())
+    return area
+
+
+def kinetic(viewport: QWidget) -> None:
+    """Flick-scrolling by finger (and mouse, for demos) with ``QScroller``.
+
+    The press delay is off: with Qt's default (0.25 s) the scroller holds back each press
+    to see whether it becomes a drag, and a quick second tap on a button in the list was
+    lost; a tap must always act.
+    """
+    QScroller.grabGesture(viewport, QScroller.LeftMouseButtonGesture)
+    scroller = QScroller.scroller(viewport)
+    props = scroller.scrollerProperties()
+    props.setScrollMetric(QScrollerProperties.MousePressEventDelay, 0.0)
+    props.setScrollMetric(QScrollerProperties.OvershootDragResistanceFactor, 0.3)
+    props.setScrollMetric(QScrollerProperties.HorizontalOvershootPolicy, QScrollerProperties.OvershootAlwaysOff)
+    scroller.setScrollerProperties(props)
+
+
+def set_invalid(widget: QWidget, invalid: bool) -> None:
+    widget.setProperty("invalid", "true" if invalid else "false")
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+class Tile(QPushButton):
+    """A big tappable card: icon, a bold name and a plain description under it.
+
+    Its accessible name is the name alone (what a screen reader should say first); the
+    description is its accessible description.
+    """
+
+    def __init__(self, icon_name: str, name: str = "", description: str = "", object_name: str = "") -> None:
+        super().__init__()
+        self.setProperty("role", "tile")
+        self.setFocusPolicy(Qt.NoFocus)
+        if object_name:
+            self.setObjectName(object_name)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(18, 12, 18, 12)
+        row.setSpacing(18)
+        self.icon_label = QLabel()
+        self.icon_label.setPixmap(icon(icon_name, theme.TEAL, 112).pixmap(56, 56))
+        self.icon_label.setFixedSize(56, 56)
+        col = QVBoxLayout()
+        col.setSpacing(2)
+        self.name_label = QLabel()
+        self.name_label.setProperty("role", "tile-name")
+        self.name_label.setWordWrap(True)
+        self.desc_label = QLabel()
+        self.desc_label.setProperty("role", "tile-desc")
+        self.desc_label.setWordWrap(True)
+        for lab in (self.icon_label, self.name_label, self.desc_label):
+            lab.setAttribute(Qt.WA_TransparentForMouseEvents)
+            lab.setTextFormat(Qt.PlainText)
+        col.addWidget(self.name_label)
+        col.addWidget(self.desc_label)
+        col.addStretch(1)
+        row.addWidget(self.icon_label, 0, Qt.AlignTop)
+        row.addLayout(col, 1)
+        self.setMinimumHeight(120)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Minimum)
+        self.set_texts(name, description)
+
+    def set_texts(self, name: str, description: str = "") -> None:
+        self.name_label.setText(name)
+        self.desc_label.setText(description)
+        self.desc_label.setVisible(bool(description))
+        self.setAccessibleName(name)
+        self.setAccessibleDescription(description)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return self.layout().sizeHint().expandedTo(QSize(200, 120))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return self.layout().minimumSize().expandedTo(QSize(200, 120))
+
+
+class NumPad(QWidget):
+    """A big numeric keypad typing into ``target`` with real key events.
+
+    Used for phone numbers, NIK, stall and number questions: larger keys than any
+    on-screen QWERTY layout, and only the keys that make sense.  ``extra`` adds keys
+    (letters of market blocks, a dash) for stall numbers like ``B-12``.
+    """
+
+    def __init__(self, target: QLineEdit | None = None, extra: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.target = target
+        self.setObjectName("NumPad")
+        grid = QGridLayout(self)
+        grid.setSpacing(10)
+        grid.setContentsMargins(0, 0, 0, 0)
+        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", ""]
+        self.keys: dict[str, QPushButton] = {}
+        for i, k in enumerate(keys):
+            if not k:
+                continue
+            b = QPushButton(k)
+            b.setProperty("role", "key")
+            b.setFocusPolicy(Qt.NoFocus)
+            b.setMinimumSize(110, theme.TOUCH_MIN_PX)
+            b.setAutoRepeat(k == "⌫")
+            if k == "⌫":
+                b.setText("")
+                b.setIcon(icon("backspace", theme.NAVY, 96))
+                b.setIconSize(QSize(ICON_PX, ICON_PX))
+                set_msgid(b, N_("Hapus satu angka"))
+                b.setText("")
+            else:
+                b.setAccessibleName(k)
+            b.clicked.connect(lambda _=False, key=k: self.press(key))
+            grid.addWidget(b, i // 3, i % 3)
+            self.keys[k] = b
+        for j, k in enumerate(extra):
+            b = QPushButton(k)
+            b.setProperty("role", "key")
+            b.setFocusPolicy(Qt.NoFocus)
+            b.setMinimumSize(theme.TOUCH_MIN_PX, theme.TOUCH_MIN_PX)
+            b.setAccessibleName(k)
+            b.clicked.connect(lambda _=False, key=k: self.press(key))
+            grid.addWidget(b, j % 4, 3 + j // 4)
+            self.keys[k] = b
+
+    def press(self, key: str) -> None:
+        """Send the key to the target as a keyboard would (validators and max length apply)."""
+        target = self.target
+        if target is None:
+            return
+        if key == "⌫":
+            ev_press = QKeyEvent(QEvent.KeyPress, Qt.Key_Backspace, Qt.NoModifier)
+            ev_release = QKeyEvent(QEvent.KeyRelease, Qt.Key_Backspace, Qt.NoModifier)
+        else:
+            code = Qt.Key_Minus if key == "-" else (Qt.Key(ord(key)) if key.isalnum() else Qt.Key_unknown)
+            ev_press = QKeyEvent(QEvent.KeyPress, code, Qt.NoModifier, key)
+            ev_release = QKeyEvent(QEvent.KeyRelease, code, Qt.NoModifier, key)
+        QGuiApplication.sendEvent(target, ev_press)
+        QGuiApplication.sendEvent(target, ev_release)
+
+
+def numeric_field(input_hint: Qt.InputMethodHint = Qt.ImhDigitsOnly, max_length: int = 32) -> QLineEdit:
+    """A line edit filled by the NumPad only: the QWERTY keyboard stays hidden for it."""
+    f = QLineEdit()
+    f.setInputMethodHints(input_hint | Qt.ImhNoPredictiveText)
+    f.setAttribute(Qt.WA_InputMethodEnabled, False)
+    f.setMaxLength(max_length)
+    f.setContextMenuPolicy(Qt.NoContextMenu)
+    f.setMinimumHeight(theme.TOUCH_MIN_PX)
+    return f
+
+
+def text_field(hints: Qt.InputMethodHint = Qt.ImhNone, max_length: int = 200) -> QLineEdit:
+    """A line edit typed on the on-screen keyboard."""
+    f = QLineEdit()
+    f.setInputMethodHints(hints | Qt.ImhNoPredictiveText)
+    f.setMaxLength(max_length)
+    f.setContextMenuPolicy(Qt.NoContextMenu)
+    f.setMinimumHeight(theme.TOUCH_MIN_PX)
+    return f
+
+
+def text_area() -> QPlainTextEdit:
+    t = QPlainTextEdit()
+    t.setInputMethodHints(Qt.ImhNoPredictiveText)
+    t.setContextMenuPolicy(Qt.NoContextMenu)
+    t.setTabChangesFocus(True)
+    t.setMinimumHeight(150)
+    t.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+    return t
+
+
+class ChoiceList(QWidget):
+    """Big radio buttons (one answer) or big checkable buttons (several answers)."""
+
+    changed = Signal(object)  # str key, or list[str] keys
+
+    def __init__(self, options: list[tuple[str, str]], multi: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.multi = multi
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(not multi)
+        grid = QGridLayout(self)
+        grid.setSpacing(14)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.buttons: dict[str, QAbstractButton] = {}
+        columns = 2 if len(options) > 3 else 1
+        for i, (key, text) in enumerate(options):
+            if multi:
+                b: QAbstractButton = QPushButton(text)
+                b.setProperty("role", "choice")
+                b.setCheckable(True)
+                b.setIconSize(QSize(ICON_PX, ICON_PX))
+                b.setIcon(icon("plus", theme.NAVY, 96))
+            else:
+                b = QRadioButton(text)
+            b.setFocusPolicy(Qt.NoFocus)
+            b.setMinimumHeight(theme.TOUCH_MIN_PX)
+            b.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+            b.setAccessibleName(text)
+            b.setProperty("key", key)
+            self.group.addButton(b, i)
+            self.buttons[key] = b
+            grid.addWidget(b, i // columns, i % columns)
+        self.group.buttonToggled.connect(self._toggled)
+
+    def _toggled(self, b: QAbstractButton, checked: bool) -> None:
+        if self.multi:
+            b.setIcon(icon("check" if checked else "plus", theme.NAVY, 96))
+        self.changed.emit(self.value())
+
+    def value(self) -> str | list[str]:
+        keys = [k for k, b in self.buttons.items() if b.isChecked()]
+        if self.multi:
+            return keys
+        return keys[0] if keys else ""
+
+    def set_value(self, value: str | list[str]) -> None:
+        keys = value if isinstance(value, list) else ([value] if value else [])
+        for k, b in self.buttons.items():
+            b.blockSignals(True)
+            b.setChecked(k in keys)
+            b.blockSignals(False)
+            if self.multi:
+                b.setIcon(icon("check" if k in keys else "plus", theme.NAVY, 96))
+
+    def relabel(self, options: list[tuple[str, str]]) -> None:
+        for key, text in options:
+            if key in self.buttons:
+                self.buttons[key].setText(text)
+                self.buttons[key].setAccessibleName(text)
+
+
+class Stepper(QWidget):
+    """``[-]  value  [+]`` with big buttons; used for day, month, year, hour and minute."""
+
+    changed = Signal()
+
+    def __init__(self, caption_msgid: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._caption_msgid = caption_msgid
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(6)
+        self.caption = label(caption_msgid, role="muted")
+        self.caption.setAlignment(Qt.AlignCenter)
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        self.minus = QPushButton()
+        self.plus = QPushButton()
+        for b, name, msgid in ((self.minus, "minus", N_("Kurangi")), (self.plus, "plus", N_("Tambah"))):
+            b.setIcon(icon(name, theme.NAVY, 96))
+            b.setIconSize(QSize(40, 40))
+            b.setFocusPolicy(Qt.NoFocus)
+            b.setFixedSize(theme.TOUCH_MIN_PX, theme.TOUCH_MIN_PX)
+            b.setAutoRepeat(True)
+            b.setProperty("msgid", msgid)
+            b.setProperty("msgparams", None)
+        self.value_label = QLabel()
+        self.value_label.setAlignment(Qt.AlignCenter)
+        self.value_label.setProperty("role", "title")
+        self.value_label.setMinimumWidth(120)
+        row.addWidget(self.minus)
+        row.addWidget(self.value_label, 1)
+        row.addWidget(self.plus)
+        lay.addWidget(self.caption)
+        lay.addLayout(row)
+        self.minus.clicked.connect(lambda: self._step(-1))
+        self.plus.clicked.connect(lambda: self._step(+1))
+        self.on_step = None
+        self.set_text("")
+        retranslate_tree(self)
+
+    def _step(self, delta: int) -> None:
+        if self.on_step is not None:
+            self.on_step(delta)
+        self.changed.emit()
+
+    def set_text(self, text: str) -> None:
+        self.value_label.setText(text)
+        caption = _(self._caption_msgid)
+        self.minus.setAccessibleName(f"{_(N_('Kurangi'))} {caption}".strip())
+        self.plus.setAccessibleName(f"{_(N_('Tambah'))} {caption}".strip())
+
+
+class DateTimePicker(QWidget):
+    """Date and time with big +/- steppers and one-tap "today" / "yesterday".
+
+    A calendar grid has targets too small for a finger; steppers are slower for far dates
+    but a complaint is almost always about today or the last few days.
+    """
+
+    changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, now: datetime | None = None) -> None:
+        super().__init__(parent)
+        self._now = now or datetime.now()
+        self.moment = self._now.replace(second=0, microsecond=0, minute=(self._now.minute // 5) * 5)
+        self.is_set = False
+        lay = QVBoxLayout(self)
+        lay.setSpacing(14)
+        lay.setContentsMargins(0, 0, 0, 0)
+        quick = QHBoxLayout()
+        self.today = button(N_("Hari ini"), "calendar", object_name="today")
+        self.yesterday = button(N_("Kemarin"), "calendar", object_name="yesterday")
+        quick.addWidget(self.today)
+        quick.addWidget(self.yesterday)
+        quick.addStretch(1)
+        lay.addLayout(quick)
+        row = QHBoxLayout()
+        row.setSpacing(18)
+        self.day = Stepper(N_("Tanggal"))
+        self.month = Stepper(N_("Bulan"))
+        self.year = Stepper(N_("Tahun"))
+        self.hour = Stepper(N_("Jam"))
+        self.minute = Stepper(N_("Menit"))
+        self.day.on_step = lambda d: self._shift(timedelta(days=d))
+        self.month.on_step = self._shift_month
+        self.year.on_step = lambda d: self._shift_month(12 * d)
+        self.hour.on_step = lambda d: self._shift(timedelta(hours=d))
+        self.minute.on_step = lambda d: self._shift(timedelta(minutes=5 * d))
+        for s in (self.day, self.month, self.year):
+            row.addWidget(s)
+        row.addSpacing(30)
+        for s in (self.hour, self.minute):
+            row.addWidget(s)
+        lay.addLayout(row)
+        self.today.clicked.connect(lambda: self._set_day(0))
+        self.yesterday.clicked.connect(lambda: self._set_day(-1))
+        self._show()
+
+    def _set_day(self, days_back: int) -> None:
+        d = (self._now + timedelta(days=days_back)).date()
+        self.moment = self.moment.replace(year=d.year, month=d.month, day=d.day)
+        self._commit()
+
+    def _shift(self, delta: timedelta) -> None:
+        self.moment = self.moment + delta
+        self._commit()
+
+    def _shift_month(self, months: int) -> None:
+        m = self.moment.month - 1 + months
+        year, month = self.moment.year + m // 12, m % 12 + 1
+        day = min(self.moment.day, [31, 29 if year % 4 == 0 else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
+        self.moment = self.moment.replace(year=year, month=month, day=day)
+        self._commit()
+
+    def _commit(self) -> None:
+        self.is_set = True
+        self._show()
+        self.changed.emit(self.value())
+
+    def _show(self) -> None:
+        from kiosk.i18n import current_language
+
+        months = _MONTHS.get(current_language(), _MONTHS["id"])
+        self.day.set_text(str(self.moment.day))
+        self.month.set_text(months[self.moment.month - 1])
+        self.year.set_text(str(self.moment.year))
+        self.hour.set_text(f"{self.moment.hour:02d}")
+        self.minute.set_text(f"{self.moment.minute:02d}")
+
+    def value(self) -> str:
+        """ISO 8601 in WIB (+07:00), the kiosk's time zone; empty until the citizen sets it."""
+        return self.moment.strftime("%Y-%m-%dT%H:%M:00+07:00") if self.is_set else ""
+
+    def set_value(self, text: str) -> None:
+        if text:
+            try:
+                self.moment = datetime.fromisoformat(text).replace(tzinfo=None)
+                self.is_set = True
+            except ValueError:
+                pass
+        self._show()
+
+    def retranslate(self) -> None:
+        retranslate_tree(self)
+        self._show()
+
+
+_MONTHS = {
+    "id": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
+    "jv": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+}
+
+
+class LongPress(QWidget):
+    """An invisible-looking area that fires ``triggered`` after a press held ``hold_ms``.
+
+    The staff gesture: a long press in the top-left corner opens the PIN prompt; a citizen's
+    ordinary tap there does nothing.
+    """
+
+    triggered = Signal()
+
+    def __init__(self, hold_ms: int = 3000, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(hold_ms)
+        self.timer.timeout.connect(self.triggered)
+        self.setAttribute(Qt.WA_AcceptTouchEvents)
+
+    def event(self, ev: QEvent) -> bool:
+        t = ev.type()
+        if t in (QEvent.MouseButtonPress, QEvent.TouchBegin):
+            self.timer.start()
+            ev.accept()
+            return True
+        if t in (QEvent.MouseButtonRelease, QEvent.TouchEnd, QEvent.TouchCancel, QEvent.Leave):
+            self.timer.stop()
+            ev.accept()
+            return True
+        return super().event(ev)

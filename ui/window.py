@@ -1,0 +1,547 @@
+"""The kiosk window: header, the current screen, Back/Next, keyboard, staff status bar.
+
+It also holds the three things that are about the whole kiosk rather than one screen:
+the idle countdown and wipe (privacy), the lock-down (nothing a citizen does can leave the
+app) and the staff gesture (a 3-second press in the top-left corner).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.i18n import N_, _
+from ui import theme
+from ui.bridge import SyncBridge
+from ui.flow import SCREENS, WELCOME, Flow
+from ui.icons import icon, pixmap
+from ui.keyboard import KeyboardPanel
+from ui.screens import Screen
+from ui.screens.done import DoneScreen
+from ui.screens.kind import KindScreen
+from ui.screens.question import QuestionScreen
+from ui.screens.review import ReviewScreen
+from ui.screens.sending import SendingScreen
+from ui.screens.service import ServiceScreen
+from ui.screens.staff import StaffPinScreen, StaffScreen
+from ui.screens.status import StatusScreen
+from ui.screens.welcome import LANG_SHORT, WelcomeScreen
+from ui.widgets import LongPress, button, label, retranslate_tree, set_msgid
+
+log = logging.getLogger(__name__)
+
+SCREEN_CLASSES = (
+    WelcomeScreen, KindScreen, ServiceScreen, QuestionScreen, ReviewScreen,
+    SendingScreen, DoneScreen, StatusScreen, StaffPinScreen, StaffScreen,
+)
+_INPUT_EVENTS = (
+    QEvent.MouseButtonPress, QEvent.MouseButtonRelease, QEvent.TouchBegin, QEvent.TouchUpdate,
+    QEvent.KeyPress, QEvent.InputMethod, QEvent.Wheel,
+)
+NETWORK_WORDS = {
+    "online": N_("Daring"),
+    "offline": N_("Luring"),
+    "paused": N_("Dijeda"),
+    "unknown": N_("Belum diketahui"),
+}
+PRINTER_WORDS = {
+    "ready": N_("siap"),
+    "offline": N_("mati"),
+    "paper_out": N_("kertas habis"),
+    "no_printer": N_("tidak ada"),
+    "failed": N_("gagal"),
+    "unknown": N_("belum diketahui"),
+}
+
+
+class IdleOverlay(QWidget):
+    """Full-screen "Masih di sana?" with a countdown and one big "yes" button."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("IdleOverlay")
+        self.setAttribute(Qt.WA_StyledBackground)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(80, 60, 80, 60)
+        lay.setSpacing(24)
+        lay.addStretch(1)
+        self.title = label(N_("Masih di sana?"), role="title")
+        self.title.setAlignment(Qt.AlignCenter)
+        self.text = label(N_("Demi keamanan data Anda, isian akan dihapus jika tidak ada jawaban."))
+        self.text.setAlignment(Qt.AlignCenter)
+        self.count = QLabel()
+        self.count.setProperty("role", "countdown")
+        self.count.setAlignment(Qt.AlignCenter)
+        self.count.setObjectName("idle-countdown")
+        self.stay = button(N_("Ya, saya masih di sini"), "check", role="accent", object_name="idle-stay")
+        self.stay.setMinimumHeight(130)
+        self.stay.setMaximumWidth(700)
+        for w in (self.title, self.text, self.count):
+            lay.addWidget(w)
+        lay.addWidget(self.stay, 0, Qt.AlignHCenter)
+        lay.addStretch(1)
+        self.hide()
+
+    def changeEvent(self, ev: QEvent) -> None:  # noqa: N802
+        if ev.type() == QEvent.LanguageChange:
+            retranslate_tree(self)
+        super().changeEvent(ev)
+
+
+class IdleWatcher(QObject):
+    """Watches every input event; after ``timeout - warning`` seconds asks "still there?",
+    and after ``warning`` more seconds without an answer wipes the flow.
+
+    The times are injectable (seconds, floats) so tests run in well under a second.
+    """
+
+    warning_shown = Signal()
+    dismissed = Signal()
+    expired = Signal()
+
+    def __init__(self, window: "MainWindow", timeout_s: float, warning_s: float) -> None:
+        super().__init__(window)
+        self.window = window
+        self.timeout_s, self.warning_s = float(timeout_s), float(warning_s)
+        self.idle = QTimer(self)
+        self.idle.setSingleShot(True)
+        self.idle.setInterval(max(1, int((self.timeout_s - self.warning_s) * 1000)))
+        self.idle.timeout.connect(self._warn)
+        self.deadline = QTimer(self)
+        self.deadline.setSingleShot(True)
+        self.deadline.setInterval(max(1, int(self.warning_s * 1000)))
+        self.deadline.timeout.connect(self._expire)
+        self.tick = QTimer(self)
+        self.tick.setInterval(max(50, min(1000, int(self.warning_s * 1000) // 10 or 50)))
+        self.tick.timeout.connect(self._update_count)
+        QApplication.instance().installEventFilter(self)
+        self.idle.start()
+
+    @property
+    def warning(self) -> bool:
+        return self.deadline.isActive()
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:  # noqa: N802
+        if ev.type() in _INPUT_EVENTS:
+            if self.warning:
+                if ev.type() in (QEvent.MouseButtonPress, QEvent.TouchBegin, QEvent.KeyPress):
+                    self.dismiss()
+                    return obj is not self.window.overlay.stay  # a tap answers; it does not act
+            else:
+                self.idle.start()
+        return False
+
+    def _needed(self) -> bool:
+        """Only warn when there is something of a citizen to forget."""
+        flow = self.window.flow
+        return flow.screen != WELCOME or flow.language != flow.default_language or self.window.large_text
+
+    def _warn(self) -> None:
+        if not self._needed():
+            self.idle.start()
+            return
+        ov = self.window.overlay
+        ov.setGeometry(self.window.rect())
+        ov.raise_()
+        ov.show()
+        QGuiApplication.inputMethod().hide()
+        self.deadline.start()
+        self.tick.start()
+        self._update_count()
+        self.warning_shown.emit()
+
+    def _update_count(self) -> None:
+        left_ms = self.deadline.remainingTime() if self.deadline.isActive() else 0
+        self.window.overlay.count.setText(str(max(0, -(-left_ms // 1000))))
+
+    def dismiss(self) -> None:
+        self.deadline.stop()
+        self.tick.stop()
+        self.window.overlay.hide()
+        self.idle.start()
+        self.dismissed.emit()
+
+    def _expire(self) -> None:
+        self.tick.stop()
+        self.window.overlay.hide()
+        self.window.wipe()
+        self.idle.start()
+        self.expired.emit()
+
+    def stop(self) -> None:
+        for t in (self.idle, self.deadline, self.tick):
+            t.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+
+class LockDown(QObject):
+    """Swallows what could leave the app: context menus, Alt+F4, Ctrl+Q/W, Alt+Tab."""
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:  # noqa: N802
+        t = ev.type()
+        if t == QEvent.ContextMenu:
+            return True
+        if t in (QEvent.KeyPress, QEvent.ShortcutOverride):
+            key, mods = ev.key(), ev.modifiers()
+            if key == Qt.Key_F4 and mods & Qt.AltModifier:
+                return True
+            if mods & (Qt.AltModifier | Qt.MetaModifier) and key == Qt.Key_Tab:
+                return True
+            if ev.matches(QKeySequence.Quit) or ev.matches(QKeySequence.Close):
+                return True
+        return False
+
+
+class MainWindow(QWidget):
+    """The one top-level window; see the module docstring."""
+
+    def __init__(
+        self,
+        core: Any,
+        *,
+        idle_timeout_s: float | None = None,
+        idle_warning_s: float | None = None,
+        fullscreen: bool | None = None,
+        staff_hold_ms: int = 3000,
+    ) -> None:
+        super().__init__()
+        self.core = core
+        cfg = core.cfg
+        self.setObjectName("Root")
+        self.setWindowTitle("Pasar Layanan Publik")
+        self.setAttribute(Qt.WA_StyledBackground)
+        self.fullscreen = cfg.kiosk.fullscreen if fullscreen is None else fullscreen
+        if self.fullscreen:
+            self.setWindowFlags(Qt.Window | Qt.FramelessWindowHint | Qt.WindowStaysOnTopHint)
+        self.setContextMenuPolicy(Qt.NoContextMenu)
+        self._closing_allowed = False
+        self.large_text = False
+        self.flow = Flow(core, self)
+        self.bridge = SyncBridge(core, self)
+
+        root = QVBoxLayout(self)
+        root.setContentsMargins(0, 0, 0, 0)
+        root.setSpacing(0)
+        self.header = self._build_header()
+        root.addWidget(self.header)
+        self.stack = QStackedWidget()
+        self.screens: dict[str, Screen] = {}
+        for cls in SCREEN_CLASSES:
+            s = cls(self.flow)
+            self.screens[s.name] = s
+            self.stack.addWidget(s)
+            s.nav_changed.connect(self._update_nav)
+        root.addWidget(self.stack, 1)
+        root.addWidget(self._build_nav())
+        self.keyboard = KeyboardPanel(self)
+        self.keyboard.shown.connect(self._keyboard_shown)
+        root.addWidget(self.keyboard)
+        root.addWidget(self._build_status_bar())
+        self.overlay = IdleOverlay(self)
+        self.overlay.stay.clicked.connect(lambda: None)  # the event filter already dismissed
+
+        self.flow.screen_changed.connect(self._show_screen)
+        self.flow.language_changed.connect(self._language_changed)
+        self.flow.wiped.connect(self._wiped)
+        self.bridge.status_changed.connect(self._sync_status)
+        QApplication.instance().focusChanged.connect(self._focus_changed)
+        self.lockdown = LockDown(self)
+        QApplication.instance().installEventFilter(self.lockdown)
+        k = cfg.kiosk
+        self.idle = IdleWatcher(
+            self,
+            k.idle_timeout_s if idle_timeout_s is None else idle_timeout_s,
+            k.idle_warning_s if idle_warning_s is None else idle_warning_s,
+        )
+        self.staff_gesture.timer.setInterval(staff_hold_ms)
+        self.printer_timer = QTimer(self)
+        self.printer_timer.setInterval(15000)
+        self.printer_timer.timeout.connect(self._refresh_printer)
+        self.printer_timer.start()
+        self._show_screen(WELCOME)
+        try:
+            self._sync_status(core.sync_status())
+        except Exception:
+            log.warning("sync status not available yet")
+        self._refresh_printer()
+        self._language_changed(self.flow.language)
+
+    # -- building -------------------------------------------------------------------------
+    def _build_header(self) -> QWidget:
+        header = QWidget()
+        header.setObjectName("Header")
+        header.setAttribute(Qt.WA_StyledBackground)
+        row = QHBoxLayout(header)
+        row.setContentsMargins(0, 0, 24, 0)
+        row.setSpacing(16)
+        self.staff_gesture = LongPress()
+        self.staff_gesture.setFixedSize(110, 100)
+        self.staff_gesture.setObjectName("staff-corner")
+        self.staff_gesture.setAccessibleName("logo")
+        g = QHBoxLayout(self.staff_gesture)
+        g.setContentsMargins(24, 0, 0, 0)
+        logo = QLabel()
+        logo.setPixmap(pixmap("market", theme.GOLD, 64))
+        logo.setAttribute(Qt.WA_TransparentForMouseEvents)
+        g.addWidget(logo)
+        self.staff_gesture.triggered.connect(self._staff_gesture)
+        row.addWidget(self.staff_gesture)
+        names = QVBoxLayout()
+        names.setSpacing(0)
+        cfg = self.core.cfg
+        self.market_label = QLabel(cfg.kiosk.market)
+        self.market_label.setProperty("role", "market")
+        self.service_label = label(N_("Layanan Pengaduan dan Permohonan Warga"))
+        names.addStretch(1)
+        names.addWidget(self.market_label)
+        names.addWidget(self.service_label)
+        names.addStretch(1)
+        row.addLayout(names, 1)
+        self.header_langs = QButtonGroup(self)
+        self.header_lang_buttons: dict[str, QPushButton] = {}
+        for lang in self.flow.languages:
+            b = QPushButton(LANG_SHORT.get(lang, lang))
+            b.setCheckable(True)
+            b.setFocusPolicy(Qt.NoFocus)
+            b.setObjectName(f"header-lang-{lang}")
+            b.setMinimumSize(theme.TOUCH_MIN_PX + 40, theme.TOUCH_MIN_PX)
+            from kiosk.i18n import LANGUAGE_NAMES
+
+            b.setAccessibleName(LANGUAGE_NAMES.get(lang, lang))
+            b.clicked.connect(lambda _=False, l=lang: self.flow.set_language(l))
+            self.header_langs.addButton(b)
+            self.header_lang_buttons[lang] = b
+            row.addWidget(b)
+        row.addSpacing(12)
+        self.text_size = button(N_("Huruf besar"), "textsize", object_name="large-text", icon_colour=theme.WHITE)
+        self.text_size.setCheckable(True)
+        self.text_size.toggled.connect(self.set_large_text)
+        row.addWidget(self.text_size)
+        header.setMinimumHeight(100)
+        return header
+
+    def _build_nav(self) -> QWidget:
+        nav = QWidget()
+        nav.setObjectName("NavBar")
+        nav.setAttribute(Qt.WA_StyledBackground)
+        row = QHBoxLayout(nav)
+        row.setContentsMargins(40, 8, 40, 8)
+        self.back_button = button(N_("Kembali"), "back", object_name="back")
+        self.back_button.setMinimumWidth(220)
+        self.back_button.clicked.connect(self.flow.back)
+        self.primary_button = button(N_("Lanjut"), "next", role="primary", object_name="next")
+        self.primary_button.setMinimumWidth(300)
+        self.primary_button.setLayoutDirection(Qt.RightToLeft)  # the arrow after the word
+        self.primary_button.clicked.connect(self._primary)
+        row.addWidget(self.back_button)
+        row.addStretch(1)
+        row.addWidget(self.primary_button)
+        self.nav = nav
+        return nav
+
+    def _build_status_bar(self) -> QWidget:
+        bar = QWidget()
+        bar.setObjectName("StatusBar")
+        bar.setAttribute(Qt.WA_StyledBackground)
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(16, 3, 16, 3)
+        row.setSpacing(24)
+        self.net_icon = QLabel()
+        self.net_label = QLabel()
+        self.net_label.setObjectName("status-network")
+        self.queue_label = QLabel()
+        self.queue_label.setObjectName("status-queue")
+        self.printer_label = QLabel()
+        self.printer_label.setObjectName("status-printer")
+        kiosk_id = QLabel(self.core.cfg.kiosk.id)
+        row.addWidget(self.net_icon)
+        row.addWidget(self.net_label)
+        row.addWidget(self.queue_label)
+        row.addWidget(self.printer_label)
+        row.addStretch(1)
+        row.addWidget(kiosk_id)
+        self._net = "unknown"
+        self._waiting = 0
+        self._printer = "unknown"
+        return bar
+
+    # -- screens and navigation --------------------------------------------------------------
+    @property
+    def current(self) -> Screen:
+        return self.stack.currentWidget()  # type: ignore[return-value]
+
+    def _show_screen(self, name: str) -> None:
+        screen = self.screens[name]
+        if self.stack.currentWidget() is not screen:
+            focus = QApplication.focusWidget()
+            if focus is not None and self.isAncestorOf(focus):
+                focus.clearFocus()
+            self.stack.setCurrentWidget(screen)
+        screen.enter()
+        self._update_nav()
+        if QApplication.focusWidget() is None or not isinstance(QApplication.focusWidget(), (QLineEdit, QPlainTextEdit)):
+            QGuiApplication.inputMethod().hide()
+
+    def _update_nav(self) -> None:
+        screen = self.current
+        self.back_button.setVisible(screen.back_visible)
+        self.back_button.setEnabled(not self.flow.busy)
+        primary = screen.primary()
+        self.primary_button.setVisible(primary is not None)
+        if primary is not None:
+            msgid, icon_name = primary
+            set_msgid(self.primary_button, msgid)
+            self.primary_button.setIcon(icon(icon_name, theme.WHITE, 96))
+            self.primary_button.setEnabled(screen.primary_enabled())
+        self.nav.setVisible(screen.back_visible or primary is not None)
+
+    def _primary(self) -> None:
+        self.current.on_primary()
+        self._update_nav()
+
+    # -- keyboard --------------------------------------------------------------------------
+    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        im = QGuiApplication.inputMethod()
+        if isinstance(new, (QLineEdit, QPlainTextEdit, QTextEdit)) and new.testAttribute(Qt.WA_InputMethodEnabled):
+            im.show()
+        elif new is None or not isinstance(new, KeyboardPanel):
+            im.hide()
+
+    def _keyboard_shown(self, visible: bool) -> None:
+        # On a short screen the header gives its room to the question while typing.
+        self.header.setVisible(not visible or self.height() > 900)
+        if visible:
+            QTimer.singleShot(0, self._ensure_field_visible)
+
+    def _ensure_field_visible(self) -> None:
+        fn = getattr(self.current, "ensure_field_visible", None)
+        if fn is not None:
+            fn()
+
+    # -- language and text size --------------------------------------------------------------
+    def _language_changed(self, lang: str) -> None:
+        for l, b in self.header_lang_buttons.items():
+            b.setChecked(l == lang)
+        self.keyboard.set_language(lang)
+        self._update_nav()
+        self._render_status()
+
+    def changeEvent(self, ev: QEvent) -> None:  # noqa: N802
+        if ev.type() == QEvent.LanguageChange:
+            retranslate_tree(self.findChild(QWidget, "Header"))
+            retranslate_tree(self.nav)
+            self._render_status()
+        super().changeEvent(ev)
+
+    def set_large_text(self, on: bool) -> None:
+        """The larger-text toggle: every screen follows through the stylesheet."""
+        self.large_text = on
+        if self.text_size.isChecked() != on:
+            self.text_size.setChecked(on)
+        QApplication.instance().setStyleSheet(theme.stylesheet(large=on))
+
+    # -- sync status (staff eyes) ----------------------------------------------------------
+    def _sync_status(self, status: Any) -> None:
+        if status is None:
+            return
+        self._net = "paused" if getattr(status, "paused", False) else getattr(status, "network", "unknown")
+        counts = getattr(status, "counts", {}) or {}
+        self._waiting = int(counts.get("queued", 0)) + int(counts.get("sending", 0))
+        self._render_status()
+
+    def _refresh_printer(self) -> None:
+        try:
+            self._printer = self.core.printer_state()
+        except Exception:
+            self._printer = "unknown"
+        self._render_status()
+
+    def _render_status(self) -> None:
+        self.net_icon.setPixmap(pixmap("online" if self._net == "online" else "offline", theme.WHITE, 20))
+        self.net_label.setText(_(NETWORK_WORDS.get(self._net, NETWORK_WORDS["unknown"])))
+        self.queue_label.setText(_("Menunggu dikirim: {n}").format(n=self._waiting))
+        self.printer_label.setText(
+            _("Printer: {state}").format(state=_(PRINTER_WORDS.get(self._printer, PRINTER_WORDS["unknown"])))
+        )
+
+    # -- staff --------------------------------------------------------------------------------
+    def _staff_gesture(self) -> None:
+        log.info("staff gesture")
+        self.flow.open_staff()
+
+    def allow_close(self) -> None:
+        """Only the staff area's "exit" may close the kiosk."""
+        self._closing_allowed = True
+
+    # -- privacy ---------------------------------------------------------------------------------
+    def wipe(self) -> None:
+        """The idle timeout's "forget everything": flow, widgets, keyboard, text size."""
+        self.flow.wipe()
+
+    def _wiped(self) -> None:
+        im = QGuiApplication.inputMethod()
+        im.reset()  # drops the keyboard's preedit (a half-typed word)
+        im.hide()
+        focus = QApplication.focusWidget()
+        if focus is not None:
+            focus.clearFocus()
+        for s in self.screens.values():
+            s.clear()
+        for w in self.findChildren(QLineEdit):
+            w.clear()
+        for w in self.findChildren(QPlainTextEdit):
+            w.clear()
+        self.set_large_text(False)
+
+    # -- lock-down --------------------------------------------------------------------------------
+    def closeEvent(self, ev) -> None:  # noqa: N802
+        if self._closing_allowed:
+            self.idle.stop()
+            QApplication.instance().removeEventFilter(self.lockdown)
+            ev.accept()
+        else:
+            ev.ignore()
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802
+        self.overlay.setGeometry(self.rect())
+        self.keyboard.set_max_height(int(self.height() * 0.4))
+        super().resizeEvent(ev)
+
+    def show_kiosk(self) -> None:
+        """Full screen (or a window for demos); with no window manager, the screen's geometry."""
+        screen = QGuiApplication.primaryScreen()
+        if self.fullscreen and screen is not None:
+            self.setGeometry(screen.geometry())
+            self.showFullScreen()
+        else:
+            self.resize(1366, 768)
+            self.show()
+
+    def shutdown(self) -> None:
+        """Tear down for tests and the end of ``run_app``."""
+        self.allow_close()
+        self.idle.stop()
+        self.printer_timer.stop()
+        QApplication.instance().removeEventFilter(self.lockdown)
+        try:
+            QApplication.instance().focusChanged.disconnect(self._focus_changed)
+        except (RuntimeError, TypeError):
+            pass
+        self.close()
