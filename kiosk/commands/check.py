@@ -16,7 +16,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "check", help="self-test: config, database, disk, printer, server and key, clock, catalog; exit 1 on a fault"
     )
     parser.add_argument("--json", action="store_true", help='print {"ok": bool, "checks": [{"name", "status", "detail"}]}')
-    parser.add_argument("--only", action="append", metavar="NAME", help="run only this check (repeatable)")
+    from kiosk.selftest import CHECKS
+
+    parser.add_argument("--only", action="append", metavar="NAME", choices=[name for name, _ in CHECKS],
+                        help=f"run only this check (repeatable): {', '.join(name for name, _ in CHECKS)}")
     parser.set_defaults(func=check_command)
 
 
