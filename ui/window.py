@@ -117,19 +117,23 @@ class IdleWatcher(QObject):
     def __init__(self, window: "MainWindow", timeout_s: float, warning_s: float) -> None:
         super().__init__(window)
         self.window = window
-        self.timeout_s, self.warning_s = float(timeout_s), float(warning_s)
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
-        self.idle.setInterval(max(1, int((self.timeout_s - self.warning_s) * 1000)))
         self.idle.timeout.connect(self._warn)
         self.deadline = QTimer(self)
         self.deadline.setSingleShot(True)
-        self.deadline.setInterval(max(1, int(self.warning_s * 1000)))
         self.deadline.timeout.connect(self._expire)
         self.tick = QTimer(self)
-        self.tick.setInterval(max(50, min(1000, int(self.warning_s * 1000) // 10 or 50)))
         self.tick.timeout.connect(self._update_count)
+        self.set_timeouts(timeout_s, warning_s)
         QApplication.instance().installEventFilter(self)
+
+    def set_timeouts(self, timeout_s: float, warning_s: float) -> None:
+        """Idle time until the wipe, and the countdown's share of it (seconds); restarts."""
+        self.timeout_s, self.warning_s = float(timeout_s), float(warning_s)
+        self.idle.setInterval(max(1, int((self.timeout_s - self.warning_s) * 1000)))
+        self.deadline.setInterval(max(1, int(self.warning_s * 1000)))
+        self.tick.setInterval(max(50, min(1000, int(self.warning_s * 1000) // 10 or 50)))
         self.idle.start()
 
     @property
@@ -504,10 +508,11 @@ class MainWindow(QWidget):
             focus.clearFocus()
         for s in self.screens.values():
             s.clear()
-        for w in self.findChildren(QLineEdit):
+        # Belt and braces: any text field anywhere (signals off: the draft is already gone).
+        for w in self.findChildren(QLineEdit) + self.findChildren(QPlainTextEdit):
+            blocked = w.blockSignals(True)
             w.clear()
-        for w in self.findChildren(QPlainTextEdit):
-            w.clear()
+            w.blockSignals(blocked)
         self.set_large_text(False)
 
     # -- lock-down --------------------------------------------------------------------------------

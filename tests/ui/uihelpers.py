@@ -133,3 +133,42 @@ def type_keys(qtbot, window, text: str) -> None:
             press_key(qtbot, window, item)
     if in_symbols:
         symbols(False)
+
+
+def next_(qtbot, window) -> None:
+    tap(qtbot, window.primary_button)
+
+
+def start_service(qtbot, window, kind: str, code: str) -> None:
+    """Welcome -> "Lapor / Ajukan" -> complaint/request -> the service's tile."""
+    tap(qtbot, find(window, "start-report"))
+    tap(qtbot, find(window, f"kind-{kind}"))
+    tap(qtbot, visible_named(window, f"service-{code}"))
+
+
+def file_suggestion(qtbot, window, text: str = "Tolong tambah tempat sampah") -> None:
+    """File the simplest complaint (a suggestion, anonymous, no stall) up to the done screen."""
+    start_service(qtbot, window, "complaint", "UMM-SARAN")
+    type_keys(qtbot, window, text)
+    next_(qtbot, window)  # description
+    next_(qtbot, window)  # stall: none
+    tap(qtbot, visible_named(window, "anonymous"))
+    next_(qtbot, window)  # name: anonymous, so no phone question
+    assert window.flow.screen == "review"
+    next_(qtbot, window)  # Kirim
+    qtbot.waitUntil(lambda: window.flow.screen == "done", timeout=15000)
+
+
+def texts_on_screen(window) -> list[str]:
+    """Every text a person could read in the window: fields, labels, buttons."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit, QTextEdit
+
+    out = []
+    for w in window.findChildren(QWidget):
+        if isinstance(w, QLineEdit):
+            out.append(w.text())
+        elif isinstance(w, (QPlainTextEdit, QTextEdit)):
+            out.append(w.toPlainText())
+        elif isinstance(w, (QLabel, QAbstractButton)):
+            out.append(w.text())
+    return out
