@@ -21,8 +21,10 @@ READY_PREFIX = "listening on "
 
 SAMPLES = (
     Draft(service_code="PSR-KEBERSIHAN", description="Sampah menumpuk di lorong los sayur sejak kemarin pagi.",
+          attributes={"area": "sayur_buah", "masalah": ["sampah", "bau"]},
           reporter=Reporter(anonymous=True), location=Location(stall="B-12"), language="id"),
     Draft(service_code="PDAM-AIR-MATI", description="Air PDAM di kios kami mati sejak tiga hari.",
+          attributes={"kondisi": "mati"},
           reporter=Reporter(name="Siti Aminah", phone="081234567890"), language="jv"),
 )
 
