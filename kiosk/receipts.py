@@ -73,8 +73,8 @@ def _working_days_between(start: date, due: date) -> int:
 def _wording(meta: dict[str, Any], lang: str, submitted_at: datetime, due: date, cfg: Config) -> Wording:
     kind = meta.get("kind") if meta.get("kind") in TITLES else "complaint"
     days = _working_days_between(received_on(submitted_at), due)
-    saved = (N_("Pengaduan Anda sudah tersimpan dan dikirim ke {province}.") if kind == "complaint"
-             else N_("Permohonan Anda sudah tersimpan dan dikirim ke {province}."))
+    saved = (N_("Pengaduan Anda sudah tersimpan dan dikirim otomatis ke {province}.") if kind == "complaint"
+             else N_("Permohonan Anda sudah tersimpan dan dikirim otomatis ke {province}."))
     return Wording(
         title=tr(lang, TITLES[kind]),
         service_label=tr(lang, "Layanan"),
