@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QCoreApplication, QPointF, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtQuickWidgets import QQuickWidget
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -96,6 +96,10 @@ class KeyboardPanel(QQuickWidget):
         if visible != self.isVisible():
             self.setVisible(visible)
             self._fit()
+            if visible and self.quickWindow().size() != self.size():
+                # A QQuickWidget sized while hidden keeps a 0-high offscreen window (blank
+                # in grabs and screenshots): tell it its real size.
+                QCoreApplication.sendEvent(self, QResizeEvent(self.size(), self.quickWindow().size()))
             self.shown.emit(visible)
 
     # -- for tests and assistive tools: the key items of the current layout -------------

@@ -172,3 +172,142 @@ def texts_on_screen(window) -> list[str]:
         elif isinstance(w, (QLabel, QAbstractButton)):
             out.append(w.text())
     return out
+
+
+def tour(qtbot, window, *, typing: bool = True, lang: str | None = None):
+    """Bring the window to every screen and state a citizen or clerk can see, yielding a name
+    for each (for screenshots and the accessibility checks).  Navigation here goes through
+    the Flow directly: the behaviour itself is tested elsewhere."""
+    from kiosk.core import PrintOutcome
+    from kiosk.i18n import tr
+
+    flow = window.flow
+    settle = lambda: qtbot.wait(30)  # noqa: E731
+
+    flow.wipe()
+    if lang:
+        flow.set_language(lang)
+    settle()
+    yield "welcome"
+    flow.start_report()
+    settle()
+    yield "kind"
+    flow.choose_kind("complaint")
+    settle()
+    yield "service"
+    flow.choose_service("PSR-KEAMANAN")
+    settle()
+    if typing:
+        qtbot.waitUntil(lambda: window.keyboard.isVisible(), timeout=5000)
+        qtbot.wait(150)
+    yield "question-text-keyboard"
+    flow.set_value("description", "Ada copet di lorong los sayur tadi pagi")
+    visible_named(window, "answer").setPlainText("Ada copet di lorong los sayur tadi pagi")
+    flow.next()
+    settle()
+    yield "question-single"
+    step = flow.current_step
+    visible_named(window, "answer").buttons[step.options("id")[0][0]].click()
+    flow.next()
+    settle()
+    yield "question-datetime"
+    flow.next()
+    flow.next()
+    settle()
+    yield "question-name"
+    visible_named(window, "answer").setText("Siti Aminah")
+    flow.next()
+    settle()
+    yield "question-phone-numpad"
+    visible_named(window, "answer").setText("0812345")
+    flow.next()
+    settle()
+    yield "question-error"
+    visible_named(window, "answer").setText("081234567890")
+    flow.next()
+    settle()
+    yield "review"
+    flow.back()
+    flow.back()
+    flow.back()
+    flow.back()  # to the stall question
+    settle()
+    yield "question-stall-numpad"
+    flow.edit("description")
+    flow.next()
+    flow._go("review", remember=False)
+    settle()
+    with qtbot.waitSignal(flow.submit_finished, timeout=15000):
+        flow.submit()
+        settle()
+        flow.stage = "printing"
+        flow.progress_changed.emit("printing")
+        window.current.enter()
+        yield "sending"
+    settle()
+    yield "done"
+    flow.print_outcome = PrintOutcome(False, "paper_out", tr(flow.language, "Kertas printer habis."))
+    window.current.enter()
+    settle()
+    yield "done-printer-failed"
+    code = flow.submitted.tracking_code
+    flow.wipe()
+    flow.set_language(lang or flow.default_language)
+    flow.start_status()
+    settle()
+    visible_named(window, "status-code").setText(code)
+    with qtbot.waitSignal(flow.lookup_finished, timeout=15000):
+        window.current.on_primary()
+    settle()
+    yield "status"
+    flow.wipe()
+    flow.set_language(lang or flow.default_language)
+    flow.choose_kind("request")
+    flow.choose_service("DKC-KTP")
+    flow.next()
+    flow.set_value("description", "KTP rusak")
+    visible_named(window, "answer").setPlainText("KTP rusak")
+    flow.next()
+    settle()
+    yield "question-nik-numpad"
+    flow.next()
+    flow.next()
+    settle()
+    yield "question-choices"
+    flow.wipe()
+    flow.set_language(lang or flow.default_language)
+    flow.choose_kind("complaint")
+    flow.choose_service("PSR-KEBERSIHAN")
+    flow.set_value("description", "Sampah")
+    flow.next()
+    flow.set_value("attributes.area", flow.current_step.options("id")[0][0])
+    flow.next()
+    settle()
+    yield "question-multi"
+    flow.choose_service("PSR-PARKIR")
+    flow.set_value("description", "Tarif parkir mahal")
+    flow.next()
+    flow.set_value("attributes.masalah_parkir", flow.current_step.options("id")[0][0])
+    flow.next()
+    settle()
+    yield "question-number-numpad"
+    flow.wipe()
+    flow.set_language(lang or flow.default_language)
+    window.idle._warn()
+    settle()
+    window.flow.start_report()  # (the overlay only shows when there is something to lose)
+    window.idle._warn()
+    settle()
+    yield "idle-countdown"
+    window.idle.dismiss()
+    flow.wipe()
+    flow.set_language(lang or flow.default_language)
+    flow.open_staff()
+    settle()
+    yield "staff-pin"
+    flow._go("staff", remember=False)
+    qtbot.waitUntil(lambda: bool(find(window, "queue-summary").text()), timeout=5000)
+    settle()
+    yield "staff"
+    flow.wipe()
+    settle()

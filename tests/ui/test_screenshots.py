@@ -1,0 +1,46 @@
+"""A PNG of every screen in each language at 1366x768 and 1920x1080, for people to look at.
+
+Written to ``docs/screenshots/<lang>-<size>-<nn>-<screen>.png`` (``make screenshots``).
+The on-screen keyboard is a Qt Quick scene: ``QWidget.grab`` leaves it blank, so its own
+framebuffer is painted over the window grab where it sits.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QImage, QPainter, QRegion
+from uihelpers import tour
+
+OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SIZES = [(1366, 768), (1920, 1080)]
+
+
+def grab(window):
+    kb = window.keyboard
+    if not kb.isVisible():
+        return window.grab().toImage()
+    # Render the widgets around the keyboard, then the keyboard's own frame into its place.
+    image = QImage(window.size(), QImage.Format_ARGB32_Premultiplied)
+    image.fill(0)
+    area = QRegion(window.rect()).subtracted(QRegion(kb.geometry()))
+    p = QPainter(image)
+    window.render(p, QPoint(0, 0), area)
+    p.drawImage(kb.geometry().topLeft(), kb.grab().toImage())
+    p.end()
+    return image
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+@pytest.mark.parametrize("lang", ["id", "jv", "en"])
+def test_screenshots(qtbot, make_window, core, lang, size):
+    window = make_window(core, size=size)
+    OUT.mkdir(parents=True, exist_ok=True)
+    written = []
+    for n, name in enumerate(tour(qtbot, window, lang=lang)):
+        path = OUT / f"{lang}-{size[0]}x{size[1]}-{n:02d}-{name}.png"
+        assert grab(window).save(str(path))
+        written.append(path)
+    assert len(written) >= 18
+    assert all(p.stat().st_size > 10_000 for p in written)
