@@ -208,6 +208,8 @@ class LockDown(QObject):
                 return True
             if mods & (Qt.AltModifier | Qt.MetaModifier) and key == Qt.Key_Tab:
                 return True
+            if mods & Qt.ControlModifier and key in (Qt.Key_Q, Qt.Key_W):
+                return True
             if ev.matches(QKeySequence.Quit) or ev.matches(QKeySequence.Close):
                 return True
         return False
@@ -306,7 +308,7 @@ class MainWindow(QWidget):
         logo.setAttribute(Qt.WA_TransparentForMouseEvents)
         g.addWidget(logo)
         self.staff_gesture.triggered.connect(self._staff_gesture)
-        row.addWidget(self.staff_gesture)
+        row.addWidget(self.staff_gesture, 0, Qt.AlignTop | Qt.AlignLeft)
         names = QVBoxLayout()
         names.setSpacing(0)
         cfg = self.core.cfg
@@ -432,12 +434,10 @@ class MainWindow(QWidget):
         # On a short screen the header gives its room to the question while typing.
         self.header.setVisible(not visible or self.height() > 900)
         if visible:
-            QTimer.singleShot(0, self._ensure_field_visible)
+            QTimer.singleShot(0, self, self._ensure_field_visible)
 
     def _ensure_field_visible(self) -> None:
-        fn = getattr(self.current, "ensure_field_visible", None)
-        if fn is not None:
-            fn()
+        self.current._ensure_field_visible_safely()
 
     # -- language and text size --------------------------------------------------------------
     def _language_changed(self, lang: str) -> None:

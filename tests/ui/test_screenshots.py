@@ -32,6 +32,7 @@ def grab(window):
     return image
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 @pytest.mark.parametrize("lang", ["id", "jv", "en"])
 def test_screenshots(qtbot, make_window, core, lang, size):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from ui.flow import Flow
@@ -62,6 +62,18 @@ class Screen(QWidget):
         focus = QApplication.focusWidget()
         if focus is not None and self.isAncestorOf(focus):
             self.page.ensureWidgetVisible(focus, 20, 20)
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(ev)
+        # The keyboard appearing shrinks the screen: bring the field being typed in back
+        # into view once the layout has settled.
+        QTimer.singleShot(0, self, self._ensure_field_visible_safely)
+
+    def _ensure_field_visible_safely(self) -> None:
+        try:
+            self.ensure_field_visible()
+        except RuntimeError:  # the field went away meanwhile (next question, wipe)
+            pass
 
     def enter(self) -> None:
         """Called each time the screen is shown: refresh from the flow."""

@@ -27,17 +27,17 @@ class DoneScreen(Screen):
 
     def __init__(self, flow, parent=None) -> None:
         super().__init__(flow, parent)
-        row = QHBoxLayout()
-        row.setSpacing(40)
-        col = QVBoxLayout()
-        col.setSpacing(12)
         head = QHBoxLayout()
         self.mark = QLabel()
         head.addWidget(self.mark, 0, Qt.AlignTop)
         self.title = label("", role="title")
         self.title.setObjectName("done-title")
         head.addWidget(self.title, 1)
-        col.addLayout(head)
+        self.body.addLayout(head)
+        row = QHBoxLayout()
+        row.setSpacing(40)
+        col = QVBoxLayout()
+        col.setSpacing(10)
         self.code_caption = label(N_("Kode laporan Anda:"), role="muted")
         self.code = label("", role="code", wrap=False)
         self.code.setObjectName("tracking-code")
@@ -107,7 +107,8 @@ class DoneScreen(Screen):
             self.network,
             N_("Laporan Anda sedang dikirim ke petugas.") if online else N_("Laporan Anda akan dikirim otomatis."),
         )
-        px = QR_PX_OK if ok else QR_PX_PHOTO
+        # Big, but the code and the words beside it must fit a 768-pixel-high panel too.
+        px = min(QR_PX_OK if ok else QR_PX_PHOTO, int(self.window().height() * (0.36 if ok else 0.45)))
         pm = QPixmap()
         try:
             pm.loadFromData(self.core.qr_png(sub.tracking_code, px))

@@ -199,7 +199,7 @@ class QuestionScreen(Screen):
 
     def ensure_field_visible(self) -> None:
         """Called when the keyboard appears: the field must stay in view above it."""
-        if self.field is not None:
+        if self.field is not None and self.field.hasFocus():
             self.scroll.ensureWidgetVisible(self.field, 20, 20)
             self.page.ensureWidgetVisible(self.field, 20, 20)
 
