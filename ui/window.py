@@ -540,13 +540,20 @@ class MainWindow(QWidget):
             self.show()
 
     def shutdown(self) -> None:
-        """Tear down for tests and the end of ``run_app``."""
+        """Tear down for tests and the end of ``run_app`` (idempotent)."""
+        if getattr(self, "_shut", False):
+            return
+        self._shut = True
         self.allow_close()
         self.idle.stop()
         self.printer_timer.stop()
         QApplication.instance().removeEventFilter(self.lockdown)
-        try:
-            QApplication.instance().focusChanged.disconnect(self._focus_changed)
-        except (RuntimeError, TypeError):
-            pass
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            try:
+                QApplication.instance().focusChanged.disconnect(self._focus_changed)
+            except (RuntimeError, TypeError):
+                pass
         self.close()
