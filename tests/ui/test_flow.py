@@ -1,0 +1,86 @@
+"""The Flow controller decides the path and what is wiped, with no widget painted (Mu style).
+
+Real core (SQLite outbox on disk, bundled catalog), no window: only the controller's signals.
+"""
+from __future__ import annotations
+
+import pytest
+
+from ui.flow import DONE, KIND, QUESTION, REVIEW, SERVICE, WELCOME, Flow, steps_for
+
+
+@pytest.fixture
+def flow(qtbot, make_core):
+    from ui.app import make_application
+
+    make_application()
+    return Flow(make_core())
+
+
+def test_questions_follow_the_service_definition(flow):
+    service = flow.core.catalog.service("DKC-KK")
+    steps = steps_for(service, "request")
+    editors = [(s.field, s.editor) for s in steps]
+    assert editors[0] == ("description", "text")
+    assert ("attributes.nik", "nik") in editors
+    assert ("attributes.jenis_perubahan", "single") in editors
+    assert ("attributes.alamat_baru", "text") in editors
+    assert ("attributes.jumlah_anggota", "number") in editors
+    assert editors[-3:] == [("location.stall", "stall"), ("reporter.name", "name"), ("reporter.phone", "phone")]
+    datetime_service = flow.core.catalog.service("DKC-AKTA-LAHIR")
+    assert ("attributes.tanggal_lahir_anak", "datetime") in [(s.field, s.editor) for s in steps_for(datetime_service, "request")]
+    multi = flow.core.catalog.service("PLN-BAHAYA")
+    assert ("attributes.bahaya", "multi") in [(s.field, s.editor) for s in steps_for(multi, "complaint")]
+
+
+def test_path_back_and_edit_from_review(qtbot, flow):
+    seen = []
+    flow.screen_changed.connect(seen.append)
+    flow.start_report()
+    flow.choose_kind("complaint")
+    flow.choose_service("PLN-BAHAYA")
+    assert seen == [KIND, SERVICE, QUESTION]
+    assert not flow.next(), "an empty description does not pass"
+    assert flow.errors("description")
+    flow.set_value("description", "Kabel listrik menjuntai di atas los")
+    assert not flow.errors("description"), "typing clears the message"
+    assert flow.next()
+    flow.set_value("attributes.bahaya", [flow.current_step.options("id")[0][0]])
+    assert flow.next()
+    assert flow.next()  # stall may stay empty
+    flow.set_anonymous(True)
+    assert flow.next()
+    assert flow.screen == REVIEW, "anonymous: the phone question is skipped"
+    flow.edit("description")
+    assert flow.screen == QUESTION and flow.current_step.field == "description"
+    flow.set_value("description", "Kabel listrik putus di atas los daging")
+    flow.next()
+    assert flow.screen == REVIEW, "after an edit, straight back to the review"
+    flow.back()
+    assert flow.current_step.field == "reporter.name"  # the last question asked (phone skipped: anonymous)
+    for _ in range(10):
+        flow.back()
+    assert flow.screen == WELCOME
+
+
+def test_submit_then_wipe_forgets_the_citizen(qtbot, flow):
+    flow.set_language("jv")
+    flow.start_report()
+    flow.choose_kind("complaint")
+    flow.choose_service("UMM-SARAN")
+    flow.set_value("description", "Mohon tambah kursi")
+    flow.next()
+    flow.next()
+    flow.set_value("reporter.name", "Pak Budi")
+    flow.next()
+    flow.set_value("reporter.phone", "081234567890")
+    flow.next()
+    with qtbot.waitSignal(flow.submit_finished, timeout=15000):
+        flow.submit()
+    assert flow.screen == DONE
+    item = flow.core.outbox.get(flow.submitted.tracking_code)
+    assert item.meta["language"] == "jv", "the receipt follows the language chosen"
+    with qtbot.waitSignal(flow.wiped):
+        flow.wipe()
+    assert flow.screen == WELCOME and flow.language == "id"
+    assert flow.values == {} and flow.submitted is None and flow.service is None
