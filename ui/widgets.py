@@ -405,13 +405,8 @@ class DateTimePicker(QWidget):
         lay = QVBoxLayout(self)
         lay.setSpacing(14)
         lay.setContentsMargins(0, 0, 0, 0)
-        quick = QHBoxLayout()
         self.today = button(N_("Hari ini"), "calendar", object_name="today")
         self.yesterday = button(N_("Kemarin"), "calendar", object_name="yesterday")
-        quick.addWidget(self.today)
-        quick.addWidget(self.yesterday)
-        quick.addStretch(1)
-        lay.addLayout(quick)
         date_row = QHBoxLayout()
         date_row.setSpacing(24)
         time_row = QHBoxLayout()
@@ -431,6 +426,9 @@ class DateTimePicker(QWidget):
         for s in (self.hour, self.minute):
             time_row.addWidget(s)
         time_row.addStretch(1)
+        # One tap for the usual answers, beside the time.
+        time_row.addWidget(self.today, 0, Qt.AlignBottom)
+        time_row.addWidget(self.yesterday, 0, Qt.AlignBottom)
         lay.addLayout(date_row)
         lay.addLayout(time_row)
         self.today.clicked.connect(lambda: self._set_day(0))

@@ -132,3 +132,53 @@ def test_file_a_service_request_end_to_end(qtbot, window, core, sim):
     assert got["service_code"] == "DKC-KTP"
     assert got["attributes"]["desa"] == "Genteng Kulon"
     assert not got["fields"].get("first_name") and not got["fields"].get("phone")
+
+
+def test_date_and_number_questions(qtbot, window, core, sim):
+    from datetime import date, timedelta
+
+    from uihelpers import next_ as tap_next, start_service
+
+    flow = window.flow
+    start_service(qtbot, window, "complaint", "PSR-KEAMANAN")
+    type_keys(qtbot, window, "Dompet dicopet")
+    tap_next(qtbot, window)
+    tap(qtbot, visible_named(window, "answer").buttons[flow.current_step.options("id")[0][0]])
+    tap_next(qtbot, window)
+    # When: "yesterday", then one hour later with the big + button.
+    assert flow.current_step.editor == "datetime"
+    picker = visible_named(window, "answer")
+    tap(qtbot, find(window, "yesterday"))
+    hour = picker.moment.hour
+    tap(qtbot, picker.hour.plus)
+    yesterday = date.today() - timedelta(days=1)
+    value = flow.value(flow.current_step.field)
+    assert value.startswith(yesterday.isoformat()) or picker.moment.date() == yesterday + timedelta(days=1)
+    assert picker.moment.hour == (hour + 1) % 24
+    assert value.endswith("+07:00")
+    tap_next(qtbot, window)
+    tap_next(qtbot, window)  # stall
+    tap(qtbot, visible_named(window, "anonymous"))
+    tap_next(qtbot, window)
+    assert flow.screen == REVIEW
+    tap(qtbot, window.primary_button)
+    qtbot.waitUntil(lambda: flow.screen == DONE, timeout=15000)
+    code = flow.submitted.tracking_code
+    qtbot.waitUntil(lambda: any(code in r["body"] for r in sim.requests()), timeout=15000)
+    got = next(r for r in sim.requests() if code in r["body"])
+    assert got["attributes"]["waktu_kejadian"][:13] == value[:13]
+
+    # A number on the numeric pad (parking fee paid).
+    flow.wipe()
+    start_service(qtbot, window, "complaint", "PSR-PARKIR")
+    type_keys(qtbot, window, "Parkir mahal")
+    tap_next(qtbot, window)
+    tap(qtbot, visible_named(window, "answer").buttons[flow.current_step.options("id")[0][0]])
+    tap_next(qtbot, window)
+    assert flow.current_step.editor == "number"
+    assert not window.keyboard.isVisible()
+    for k in "5000":
+        tap(qtbot, window.current.pad.keys[k])
+    assert visible_named(window, "answer").text() == "5000"
+    tap_next(qtbot, window)
+    assert flow.current_step.field == "location.stall"
