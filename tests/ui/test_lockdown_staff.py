@@ -66,3 +66,17 @@ def test_long_press_top_left_opens_pin_and_pin_opens_staff_area(qtbot, make_wind
     assert window.flow.screen == "staff"
     qtbot.waitUntil(lambda: bool(find(window, "queue-summary").text()), timeout=5000)
     assert find(window, "staff-exit").isVisible()
+
+
+def test_staff_reprints_a_receipt(qtbot, window, core):
+    from kiosk.model import Draft, Reporter
+
+    code = core.submit(Draft(service_code="UMM-SARAN", description="Cetak ulang",
+                             reporter=Reporter(anonymous=True))).tracking_code
+    before = len(list(core.cfg.printer_path.glob("*.pdf")))
+    window.flow._go("staff", remember=False)  # past the PIN (tested above)
+    field = find(window, "reprint-code")
+    field.setText(code)
+    tap(qtbot, find(window, "staff-reprint"))
+    qtbot.waitUntil(lambda: len(list(core.cfg.printer_path.glob("*.pdf"))) == before + 1, timeout=10000)
+    qtbot.waitUntil(lambda: find(window, "staff-reprint").isEnabled() and window.current.message.isVisible(), timeout=5000)

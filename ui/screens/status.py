@@ -84,6 +84,7 @@ class StatusScreen(Screen):
 
     def _show(self, result) -> None:
         self.nav_changed.emit()
+        self.field.clearFocus()  # the keyboard goes away so the answer can be read
         self.result.show()
         if result is None:
             self.headline.setText(_("Status belum dapat dilihat. Coba lagi nanti."))
