@@ -89,15 +89,15 @@ class DoneScreen(Screen):
             set_msgid(self.title, N_("Terima kasih! Laporan Anda sudah tersimpan."))
             self.mark.setPixmap(pixmap("check", theme.OK, 72))
             outcome = self.flow.print_outcome
-            self.printing.setText(f"{outcome.message}\n{_('Ambil tanda terima Anda di bawah layar.')}")
+            take = _("Ambil tanda terima Anda di bawah layar.")
+            self.printing.setText(f"{outcome.message}\n{take}")
         else:
             set_msgid(self.title, N_("Laporan Anda sudah tersimpan."))
             self.mark.setPixmap(pixmap("warning", theme.GOLD, 72))
             outcome = self.flow.print_outcome
             reason = outcome.message if outcome is not None else _("Tanda terima tidak dapat dicetak.")
-            self.printing.setText(
-                f"{reason}\n{_('Silakan foto kode dan QR di layar ini. Petugas dapat mencetak ulang tanda terima Anda.')}"
-            )
+            photo = _("Silakan foto kode dan QR di layar ini. Petugas dapat mencetak ulang tanda terima Anda.")
+            self.printing.setText(f"{reason}\n{photo}")
         self.code.setText(sub.display_code)
         self.code.setAccessibleName(sub.display_code)
         self.service.setText(sub.service.name.get(lang))

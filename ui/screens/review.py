@@ -98,7 +98,7 @@ class ReviewScreen(Screen):
                 e.setText(errs)
                 col.addWidget(e)
             edit = button(N_("Ubah"), "edit", role="link", object_name=f"edit-{step.field}")
-            edit.setAccessibleName(f"{_('Ubah')}: {step.question(lang)}")
+            edit.setAccessibleName(_("Ubah: {question}").format(question=step.question(lang)))
             edit.clicked.connect(lambda _=False, f=step.field: flow.edit(f))
             self.rows.addWidget(box, r, 0)
             self.rows.addWidget(edit, r, 1, Qt.AlignVCenter)

@@ -98,16 +98,16 @@ class StatusScreen(Screen):
         lang = current_language()
         lines = []
         if result.display_code:
-            lines.append(f"{_('Kode')}: {result.display_code}")
+            lines.append(_("Kode: {code}").format(code=result.display_code))
         if result.service_name:
-            lines.append(f"{_('Layanan')}: {result.service_name}")
+            lines.append(_("Layanan: {service}").format(service=result.service_name))
         if result.status_notes:
-            lines.append(f"{_('Catatan petugas')}: {result.status_notes}")
+            lines.append(_("Catatan petugas: {notes}").format(notes=result.status_notes))
         if result.agency:
-            lines.append(f"{_('Ditangani oleh')}: {result.agency}")
+            lines.append(_("Ditangani oleh: {agency}").format(agency=result.agency))
         if result.due_date:
             from kiosk.core import format_date
 
-            lines.append(f"{_('Paling lambat')}: {format_date(result.due_date, lang)}")
+            lines.append(_("Paling lambat: {date}").format(date=format_date(result.due_date, lang)))
         self.details.setText("\n".join(lines))
         self.details.setVisible(bool(lines))
