@@ -144,6 +144,7 @@ QPushButton[role="tile"] QLabel[role="tile-name"] {{ font-size: {s.button}pt; fo
 QPushButton[role="tile"] QLabel[role="tile-desc"] {{ font-size: {s.pt(18)}pt; color: {TEXT_MUTED}; }}
 QPushButton[role="choice"] {{ text-align: left; padding: 10px 22px; }}
 QPushButton[role="choice"]:checked {{ background: {TEAL_LIGHT}; border: 4px solid {TEAL}; color: {NAVY}; }}
+QPushButton[role="stepper"] {{ padding: 0px; min-width: {TOUCH_MIN_PX - 4}px; min-height: {TOUCH_MIN_PX - 4}px; }}
 QPushButton[role="key"] {{ font-size: {s.title}pt; font-weight: 700; min-width: 110px; }}
 QPushButton[role="link"] {{ background: transparent; border: 2px solid {TEAL}; color: {TEAL_DARK}; }}
 QPushButton[role="lang"] {{ min-height: 110px; font-size: {s.title}pt; }}

@@ -358,6 +358,7 @@ class Stepper(QWidget):
         for b, name, msgid in ((self.minus, "minus", N_("Kurangi")), (self.plus, "plus", N_("Tambah"))):
             b.setIcon(icon(name, theme.NAVY, 96))
             b.setIconSize(QSize(40, 40))
+            b.setProperty("role", "stepper")
             b.setFocusPolicy(Qt.NoFocus)
             b.setFixedSize(theme.TOUCH_MIN_PX, theme.TOUCH_MIN_PX)
             b.setAutoRepeat(True)
@@ -370,6 +371,7 @@ class Stepper(QWidget):
         row.addWidget(self.plus)
         lay.addWidget(self.caption)
         lay.addLayout(row)
+        self.setSizePolicy(QSizePolicy.Maximum, QSizePolicy.Fixed)
         self.minus.clicked.connect(lambda: self._step(-1))
         self.plus.clicked.connect(lambda: self._step(+1))
         self.on_step = None
@@ -423,6 +425,7 @@ class DateTimePicker(QWidget):
         self.minute.on_step = lambda d: self._shift(timedelta(minutes=5 * d))
         for s in (self.day, self.month, self.year):
             date_row.addWidget(s)
+        date_row.addStretch(1)
         for s in (self.hour, self.minute):
             time_row.addWidget(s)
         time_row.addStretch(1)

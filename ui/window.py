@@ -171,7 +171,8 @@ class IdleWatcher(QObject):
 
     def _update_count(self) -> None:
         left_ms = self.deadline.remainingTime() if self.deadline.isActive() else 0
-        self.window.overlay.count.setText(str(max(0, -(-left_ms // 1000))))
+        # Whole seconds left, rounded up (a timer may report a millisecond over the interval).
+        self.window.overlay.count.setText(str(max(0, -(-(left_ms - 1) // 1000))))
 
     def dismiss(self) -> None:
         self.deadline.stop()
