@@ -1,8 +1,4 @@
-"""The touch UI (PySide6).  See docs/ARCHITECTURE.md.
+"""The touch UI (PySide6): screens, keyboard, flow controller.  See docs/ARCHITECTURE.md.
 
-Importing ``ui`` first protects the process from the PySide6 6.12 reference-count bug
-(see ``ui/_refcount_guard.py``).
+Talks only to ``kiosk.core.KioskCore``; the sync events reach it through ``ui/bridge.py``.
 """
-from ui import _refcount_guard
-
-_refcount_guard.apply()
