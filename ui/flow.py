@@ -137,7 +137,7 @@ def steps_for(service: Service, kind: str) -> list[Step]:
             "reporter.phone",
             "phone",
             question_msgid=N_("Nomor HP untuk kabar perkembangan"),
-            hint_msgid=N_("Contoh: 0812 3456 7890. Boleh dikosongkan."),
+            hint_msgid=N_("Contoh: 0812 3456 7890. Wajib diisi bila Anda menyebutkan nama."),
             icon="phone",
         )
     )
