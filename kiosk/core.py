@@ -156,14 +156,21 @@ class KioskCore:
         fonts.register()  # ~0.7 s of font loading, done here instead of in the first print
         self.refresh_printer_state()
         while True:
-            try:
-                erased = self.outbox.erase_personal(self.cfg.privacy.retention_days)
-                if erased:
-                    log.info("erased personal data of %d sent submissions", erased)
-            except Exception:
-                log.exception("erasing personal data failed")
+            self.erase_expired()
             if self._stop.wait(ERASE_EVERY_S):
                 return
+
+    def erase_expired(self) -> int:
+        """Erase name, phone, NIK and text of submissions the server confirmed more than
+        ``privacy.retention_days`` ago; code, service and status stay for reprint and lookup."""
+        try:
+            erased = self.outbox.erase_personal(self.cfg.privacy.retention_days)
+        except Exception:
+            log.exception("erasing personal data failed")
+            return 0
+        if erased:
+            log.info("erased personal data of %d sent submissions", erased)
+        return erased
 
     def _refresh_catalog_quietly(self, service_code: str) -> None:
         log.warning("server does not know service %s; refreshing the catalog", service_code)
