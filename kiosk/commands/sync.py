@@ -25,6 +25,10 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
 
     core = KioskCore(cfg, start_sync=False)
     try:
+        if not core.outbox.acquire_sender():
+            print("kiosk sync: another process (the kiosk app or another `kiosk sync`) is sending "
+                  "from this outbox; nothing to do here", file=sys.stderr)
+            return 0
         if args.once:
             core.worker.drain()
         else:
