@@ -107,3 +107,21 @@ def test_unknown_service_goes_dead_with_the_server_reason(tmp_path, simulator_fa
     assert q["dead_items"][0]["code"] == code and q["dead_items"][0]["reason"]
     text = run_kiosk(cfg_path, "queue").stdout
     assert "dead" in text and q["dead_items"][0]["reason"][:20] in text
+
+
+def test_sync_leaves_the_outbox_to_the_running_app(kiosk_setup, tmp_path):
+    """While the app sends, a technician's `kiosk sync` does nothing rather than race it."""
+    from offline_queue import Outbox
+
+    cfg_path, cfg, sim = kiosk_setup
+    f = tmp_path / "in.json"
+    f.write_text(json.dumps(submissions(cfg, 2)), encoding="utf-8")
+    assert run_kiosk(cfg_path, "enqueue", str(f)).returncode == 0
+    app = Outbox(cfg.outbox_path)
+    assert app.acquire_sender()
+    out = run_kiosk(cfg_path, "sync", "--once")
+    assert out.returncode == 0 and "another process" in out.stderr
+    assert sim.requests() == []
+    app.close()
+    assert run_kiosk(cfg_path, "sync", "--once").returncode == 0
+    assert len(sim.requests()) == 2
