@@ -88,6 +88,7 @@ class StaffSection:
     pin_hash: str = ""
     lockout_tries: int = 5
     lockout_s: int = 300
+    export_dir: str = ""  # where "export unsent" writes; "" = ask (removable media under /media, /run/media)
 
 
 @dataclass(frozen=True)

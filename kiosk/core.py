@@ -8,9 +8,11 @@ where the UI calls them from a worker thread (``submit``, ``print_receipt``,
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, Callable
 
 
@@ -20,12 +22,13 @@ from kiosk.duedate import due_date
 from kiosk.i18n import N_, tr
 from kiosk.model import Draft, FieldError, Service
 from kiosk.payload import build_body
-from kiosk.receipts import build_receipt, format_date, printer_from_config, render_qr_png
+from kiosk.receipts import build_receipt, format_date, format_datetime, printer_from_config, render_qr_png
 from kiosk.signing import receipt_url
+from kiosk.staff import PinGate, PinResult
 from kiosk.tracking import InvalidCode, format_code, new_code, parse_code, prefix_for
 from kiosk.validation import normalize, validate, validate_field
 from offline_queue import Open311Client, Outbox, OutboxFull, SyncStatus, SyncWorker
-from printing import PrinterError
+from printing import PrinterError, Receipt, Wording
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,11 @@ _PRINT_MESSAGES = {
     "paper_out": N_("Kertas printer habis."),
     "failed": N_("Tanda terima tidak dapat dicetak."),
 }
+_TEST_PAGE_OK = N_("Halaman uji sedang dicetak.")
+
+# Where USB sticks are mounted on Linux desktops (udisks2): /media/<user>/<label>,
+# /run/media/<user>/<label>; some set-ups mount straight under /media/<label>.
+MEDIA_ROOTS = ("/media", "/run/media")
 
 
 class SubmitRefused(ValueError):
@@ -126,6 +134,7 @@ class KioskCore:
             on_unknown_service=self._refresh_catalog_quietly,
         )
         self._printer_state = "unknown"
+        self.last_export_path: Path | None = None
         self._stop = threading.Event()
         self._housekeeper: threading.Thread | None = None
         if start_sync:
@@ -338,6 +347,125 @@ class KioskCore:
         self.worker.wake()
 
     # -- staff ------------------------------------------------------------------------------
+    def _pin_gate(self) -> PinGate:
+        # Built per call: the config (and so the PIN hash) may be replaced while running.
+        return PinGate.for_config(self.cfg)
+
+    def staff_login(self, pin: str) -> PinResult:
+        """Check a staff PIN (slow on purpose: scrypt); the lockout lives on disk in the data dir.
+
+        Logged by the gate without the PIN: accepted, wrong (tries left) or refused while locked.
+        """
+        return self._pin_gate().attempt(pin)
+
+    def staff_pin_status(self) -> PinResult:
+        """Before any PIN is typed: is the staff area locked (and for how long), or unset?"""
+        return self._pin_gate().status()
+
+    def print_test_page(self, lang: str | None = None) -> PrintOutcome:
+        """A short receipt-shaped page through the configured printer, to check paper and head.
+
+        It carries no citizen data and no real tracking code, so it can never be mistaken for
+        a receipt (its title says what it is).
+        """
+        lang = lang or self.cfg.default_language
+        now = self.clock()
+        k = self.cfg.kiosk
+        wording = Wording(
+            title=tr(lang, N_("HALAMAN UJI PRINTER")),
+            service_label=tr(lang, N_("Kios")),
+            service=k.id,
+            time_label=tr(lang, "Waktu"),
+            time_text=format_datetime(now, lang),
+            code_label=tr(lang, N_("Kertas")),
+            due_label=tr(lang, N_("Hasil")),
+            due_text=tr(lang, N_("Jika halaman ini terbaca jelas, printer siap dipakai.")),
+            qr_caption=tr(lang, N_("Kode QR uji")),
+        )
+        page = Receipt(
+            header=(k.province.upper(), k.regency, k.market),
+            code="TEST-" + self.cfg.receipt.paper.upper(),
+            qr_data=f"KIOSK TEST {k.id} {now.isoformat(timespec='seconds')}",
+            main=wording,
+            secondary=None,
+            footer=(tr(lang, N_("Bukan tanda terima.")),),
+        )
+        log.info("staff printer test page requested")
+        try:
+            self.printer.print(page)
+        except PrinterError as exc:
+            log.warning("test page failed: %s (%s)", exc.kind, exc.detail)
+            self._printer_state = exc.kind
+            return PrintOutcome(False, exc.kind, tr(lang, _PRINT_MESSAGES.get(exc.kind, _PRINT_MESSAGES["failed"])))
+        except Exception:
+            log.exception("test page failed unexpectedly")
+            self._printer_state = "failed"
+            return PrintOutcome(False, "failed", tr(lang, _PRINT_MESSAGES["failed"]))
+        self._printer_state = "ready"
+        return PrintOutcome(True, "ok", tr(lang, _TEST_PAGE_OK))
+
+    def bundle_filename(self) -> str:
+        """A file name for an export that says which kiosk and when (several sticks, several kiosks)."""
+        safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in self.cfg.kiosk.id) or "kiosk"
+        return f"kiosk-{safe}-unsent-{self.clock():%Y%m%d-%H%M%S}.jsonl"
+
+    def export_unsent(self, path: str | os.PathLike[str]) -> int:
+        """Write every unsent submission to a signed bundle at ``path`` (a folder: a new file
+        named by :meth:`bundle_filename` inside it); returns how many.  Nothing is marked here:
+        the bundle's items keep their idempotency keys, so delivery stays exactly once."""
+        from kiosk.bundle import export_bundle
+
+        target = Path(path)
+        if target.is_dir():
+            target = target / self.bundle_filename()
+        n = export_bundle(target, self.cfg, outbox=self.outbox)
+        self.last_export_path = target
+        return n
+
+    def export_targets(self, roots: tuple[str, ...] | None = None, *, mounts_only: bool = True) -> list[Path]:
+        """Folders a clerk may export to: ``staff.export_dir`` if set, else mounted removable
+        media under ``/media`` and ``/run/media`` (``roots`` and ``mounts_only`` for tests)."""
+        if self.cfg.staff.export_dir and roots is None:
+            return [Path(self.cfg.staff.export_dir).expanduser()]
+        found: list[Path] = []
+        for root in roots or MEDIA_ROOTS:
+            base = Path(root)
+            try:
+                level1 = sorted(p for p in base.iterdir() if p.is_dir())
+            except OSError:
+                continue
+            for p in level1:
+                if os.path.ismount(p) or not mounts_only:
+                    found.append(p)
+                    continue
+                try:  # /media/<user>/<label>
+                    found += sorted(q for q in p.iterdir() if q.is_dir() and (os.path.ismount(q) or not mounts_only))
+                except OSError:
+                    continue
+        return [p for p in found if os.access(p, os.W_OK)]
+
+    def last_sync_error_text(self, lang: str | None = None) -> str:
+        """The last delivery problem in plain words for the clerk ("" when all is well).
+
+        The worker's raw reason (HTTP status, exception type) is for the technician's log;
+        the clerk needs to know which of three things it is: no network, the server refuses
+        this kiosk's key (a technician must fix the config), or the server itself is failing.
+        """
+        lang = lang or self.cfg.default_language
+        status = self.worker.status
+        reason = (status.last_error or "").strip()
+        if status.paused or self.outbox.paused:
+            return tr(lang, N_("Server menolak kunci API kios ini, pengiriman dihentikan. Hubungi teknisi untuk memeriksa kunci di konfigurasi."))
+        if status.network == "offline":
+            return tr(lang, N_("Kios tidak tersambung ke server (jaringan mati atau tidak ada internet). Laporan tetap tersimpan dan dikirim otomatis."))
+        if not reason:
+            return ""
+        if reason.startswith(("HTTP 5", "HTTP 429", "HTTP 408", "unexpected answer", "no answer", "internal error")) or "HTTP 5" in reason:
+            return tr(lang, N_("Server provinsi sedang bermasalah. Kios mencoba lagi otomatis."))
+        if reason.startswith(("no connection",)):
+            return tr(lang, N_("Kios tidak tersambung ke server (jaringan mati atau tidak ada internet). Laporan tetap tersimpan dan dikirim otomatis."))
+        return tr(lang, N_("Server menolak sebuah laporan: {reason}"), reason=reason)
+
     def queue_summary(self) -> dict[str, Any]:
         counts = self.outbox.counts()
         oldest = self.outbox.oldest_waiting()
