@@ -25,10 +25,11 @@ from ui.i18n import switch_language
 log = logging.getLogger(__name__)
 
 # Screen names (what ``screen_changed`` carries).
-WELCOME, KIND, SERVICE, QUESTION, REVIEW, SENDING, DONE, STATUS, STAFF_PIN, STAFF = (
+WELCOME, KIND, SERVICE, QUESTION, REVIEW, SENDING, DONE, STATUS, STAFF_PIN, STAFF, ASSISTED = (
     "welcome", "kind", "service", "question", "review", "sending", "done", "status", "staff_pin", "staff",
+    "assisted",
 )
-SCREENS = (WELCOME, KIND, SERVICE, QUESTION, REVIEW, SENDING, DONE, STATUS, STAFF_PIN, STAFF)
+SCREENS = (WELCOME, KIND, SERVICE, QUESTION, REVIEW, SENDING, DONE, STATUS, STAFF_PIN, STAFF, ASSISTED)
 
 # How each datatype / input hint is asked.
 _DATATYPE_EDITOR = {
@@ -197,6 +198,7 @@ class Flow(QObject):
         self.lookup_text = ""
         self.busy = False
         self.staff_ok = False
+        self.assisted = False  # a clerk files on a citizen's behalf (staff area)
 
     @property
     def current_step(self) -> Step | None:
@@ -261,6 +263,7 @@ class Flow(QObject):
             location=Location(stall=self.values.get("location.stall", "").strip()),
             language=self.language,
             kind=self.kind,  # type: ignore[arg-type]
+            assisted=self.assisted,
         )
 
     def review_items(self) -> list[tuple[Step, str]]:
@@ -403,6 +406,12 @@ class Flow(QObject):
         if self.screen == DONE:
             self.finish()
             return
+        if self.screen == ASSISTED:
+            self.leave_assisted()
+            return
+        if self.screen == STAFF:
+            self.wipe()  # leaving the staff area locks it again
+            return
         self._go(parents.get(self.screen, WELCOME), remember=False)
 
     def edit(self, field: str) -> None:
@@ -445,6 +454,21 @@ class Flow(QObject):
         self.busy = False
         self.stage = ""
         errors = getattr(exc, "errors", None)
+        if self.assisted:
+            # The clerk's one-page form shows every field's error at once.
+            self._errors = {}
+            for e in errors or ():
+                self._errors.setdefault(e.field, []).append(e)
+            if not errors:
+                text_fn = getattr(exc, "text", None)
+                self.submit_error = (
+                    text_fn(self.language)
+                    if callable(text_fn)
+                    else tr(self.language, N_("Maaf, laporan belum bisa disimpan. Silakan minta bantuan petugas."))
+                )
+            self._go(ASSISTED, remember=False)
+            self.errors_changed.emit()
+            return
         if errors:
             self._errors = {}
             for e in errors:
@@ -486,7 +510,14 @@ class Flow(QObject):
         return bool(self.print_outcome is not None and getattr(self.print_outcome, "ok", False))
 
     def finish(self) -> None:
-        """"Selesai" on the done screen: the next citizen starts clean."""
+        """"Selesai" on the done screen: the next citizen starts clean.
+
+        After an assisted filing the clerk is still at the counter: back to the staff area,
+        with everything of that citizen forgotten as after any filing.
+        """
+        if self.assisted and self.staff_ok:
+            self.leave_assisted()
+            return
         self.wipe()
 
     # -- status look-up --------------------------------------------------------------------
@@ -523,13 +554,8 @@ class Flow(QObject):
         if self.busy:
             return
         self.busy = True
-        check = getattr(self.core, "staff_login", None)
-        if check is None:  # the core has no staff use case yet: the gate itself
-            from kiosk.staff import PinGate
-
-            check = PinGate.for_config(self.core.cfg).attempt
         # Slow on purpose (scrypt): off the GUI thread.
-        ops.run(check, pin, on_done=self._guard(self._staff_result), on_error=self._guard(self._staff_error))
+        ops.run(self.core.staff_login, pin, on_done=self._guard(self._staff_result), on_error=self._guard(self._staff_error))
 
     def _staff_result(self, result: Any) -> None:
         self.busy = False
@@ -541,6 +567,46 @@ class Flow(QObject):
     def _staff_error(self, exc: BaseException) -> None:
         self.busy = False
         self.staff_login_finished.emit(None)
+
+    # -- assisted mode (a clerk files for a citizen) ---------------------------------------------
+    def start_assisted(self) -> None:
+        """From the staff area: a fresh draft, marked assisted, on the clerk's one-page form."""
+        if not self.staff_ok or self.busy:
+            return
+        self._generation += 1
+        self._reset_state()
+        self.staff_ok = True
+        self.assisted = True
+        self.wiped.emit()  # nothing of an earlier citizen's path stays in any screen
+        self._go(ASSISTED, remember=False)
+
+    def assisted_service(self, code: str) -> None:
+        """The clerk picked a service: its questions, all on one page (answers shared by every
+        service, such as the description, are kept)."""
+        service = self.core.catalog.service(code)
+        if self.service is None or self.service.code != service.code:
+            keep = {k: v for k, v in self.values.items() if k in ("description", "location.stall", "reporter.name", "reporter.phone")}
+            self.values = keep
+            self._errors = {}
+        self.service = service
+        self.kind = service.kind
+        self.steps = steps_for(service, service.kind)
+        self.step_index = 0
+        self.submit_error = ""
+        self.step_changed.emit()
+        self.errors_changed.emit()
+
+    def leave_assisted(self) -> None:
+        """Back to the staff area; the citizen's answers are forgotten (as by the idle wipe)."""
+        if self.busy:
+            return
+        self._generation += 1
+        self._reset_state()
+        self.staff_ok = True
+        if self.language != self.default_language:
+            self.set_language(self.default_language)
+        self.wiped.emit()
+        self._go(STAFF, remember=False)
 
     # -- privacy ---------------------------------------------------------------------------
     def wipe(self) -> None:

@@ -39,6 +39,7 @@ from ui.screens.review import ReviewScreen
 from ui.screens.sending import SendingScreen
 from ui.screens.service import ServiceScreen
 from ui.screens.staff import StaffPinScreen, StaffScreen
+from ui.screens.staff_assisted import AssistedScreen
 from ui.screens.status import StatusScreen
 from ui.screens.welcome import LANG_SHORT, WelcomeScreen
 from ui.widgets import LongPress, button, label, retranslate_tree, set_msgid
@@ -47,7 +48,7 @@ log = logging.getLogger(__name__)
 
 SCREEN_CLASSES = (
     WelcomeScreen, KindScreen, ServiceScreen, QuestionScreen, ReviewScreen,
-    SendingScreen, DoneScreen, StatusScreen, StaffPinScreen, StaffScreen,
+    SendingScreen, DoneScreen, StatusScreen, StaffPinScreen, StaffScreen, AssistedScreen,
 )
 _INPUT_EVENTS = (
     QEvent.MouseButtonPress, QEvent.MouseButtonRelease, QEvent.TouchBegin, QEvent.TouchUpdate,
@@ -219,6 +220,8 @@ class LockDown(QObject):
 class MainWindow(QWidget):
     """The one top-level window; see the module docstring."""
 
+    exit_requested = Signal()  # staff confirmed "Keluar dari mode kios"
+
     def __init__(
         self,
         core: Any,
@@ -268,6 +271,8 @@ class MainWindow(QWidget):
         self.flow.language_changed.connect(self._language_changed)
         self.flow.wiped.connect(self._wiped)
         self.bridge.status_changed.connect(self._sync_status)
+        self.bridge.status_changed.connect(self.screens["staff"].sync_changed)
+        self.quit_on_exit = True  # tests turn this off: quitting would end pytest-qt's loop
         QApplication.instance().focusChanged.connect(self._focus_changed)
         self.lockdown = LockDown(self)
         QApplication.instance().installEventFilter(self.lockdown)
@@ -494,6 +499,15 @@ class MainWindow(QWidget):
     def allow_close(self) -> None:
         """Only the staff area's "exit" may close the kiosk."""
         self._closing_allowed = True
+
+    def exit_kiosk(self) -> None:
+        """The staff area's confirmed "leave kiosk mode": the only way out of the app."""
+        log.info("staff left kiosk mode")
+        self.allow_close()
+        self.exit_requested.emit()
+        self.close()
+        if self.quit_on_exit:
+            QApplication.instance().quit()
 
     # -- privacy ---------------------------------------------------------------------------------
     def wipe(self) -> None:

@@ -1,21 +1,37 @@
-"""Staff area behind the PIN: queue at a glance, send now, reprint, re-queue, exit the app.
+"""Staff area behind the PIN: the queue, delivery problems, re-queue, reprint, printer test,
+export to a USB stick, assisted filing and the only way out of the app.
 
 Opened by the hidden gesture (long press in the top-left corner).  Staff text is still
-translated, but the people reading it are trained, so it can be denser than citizen screens.
+translated, but the people reading it are trained, so it is denser than citizen screens
+(still >= 18 pt and finger-sized).  Every slow call (SQLite, printer, scrypt) goes through
+``ui.ops``; every decision about data goes through ``KioskCore``.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+import logging
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, _, current_language
+from kiosk.receipts import format_datetime
 from ui import ops
 from ui.flow import STAFF, STAFF_PIN
 from ui.screens import Screen
 from ui.widgets import NumPad, button, label, numeric_field, scroll_area, set_msgid, text_field
 
+log = logging.getLogger(__name__)
+
 
 class StaffPinScreen(Screen):
+    """The PIN pad, and the lockout in words: after five wrong PINs, for how many minutes.
+
+    The lock is kept on disk by the core's PIN gate, so it is shown again (and the pad stays
+    off) after a restart of the window or of the whole kiosk.
+    """
+
     name = STAFF_PIN
 
     def __init__(self, flow, parent=None) -> None:
@@ -40,14 +56,20 @@ class StaffPinScreen(Screen):
         self.pad = NumPad(self.field)
         row.addWidget(self.pad, 0, Qt.AlignTop)
         self.body.addLayout(row, 1)
+        self.locked = False
         self.field.textChanged.connect(lambda _t: self.nav_changed.emit())
+        self.field.returnPressed.connect(self.on_primary)
+        # While locked, look again now and then: the pad comes back by itself when the time is up.
+        self.relock = QTimer(self)
+        self.relock.setInterval(10_000)
+        self.relock.timeout.connect(self._check_status)
         flow.staff_login_finished.connect(self._result)
 
     def primary(self):
         return (N_("Masuk"), "staff")
 
     def primary_enabled(self) -> bool:
-        return len(self.field.text()) >= 4 and not self.flow.busy
+        return len(self.field.text()) >= 4 and not self.flow.busy and not self.locked
 
     def on_primary(self) -> None:
         if self.primary_enabled():
@@ -58,125 +80,460 @@ class StaffPinScreen(Screen):
     def enter(self) -> None:
         self.field.clear()
         self.error.hide()
+        self._check_status()
 
     def clear(self) -> None:
+        self.relock.stop()
         self.field.clear()
         self.error.clear()
         self.error.hide()
+
+    def _check_status(self) -> None:
+        if self.flow.screen != STAFF_PIN:
+            self.relock.stop()
+            return
+        try:
+            status = self.core.staff_pin_status()
+        except Exception:
+            log.exception("staff PIN status failed")
+            return
+        if status.status in ("locked", "no_pin"):
+            self._show(status)
+        elif self.locked:
+            self._set_locked(False)
+            self.error.hide()
+
+    def _set_locked(self, locked: bool) -> None:
+        self.locked = locked
+        self.pad.setEnabled(not locked)
+        self.field.setEnabled(not locked)
+        if locked:
+            self.field.clear()
+            self.relock.start()
+        else:
+            self.relock.stop()
+        self.nav_changed.emit()
+
+    def _show(self, result) -> None:
+        self.error.setText(result.message(current_language()))
+        self.error.show()
+        self._set_locked(result.status in ("locked", "no_pin"))
 
     def _result(self, result) -> None:
         self.nav_changed.emit()
         if result is None:
             self.error.setText(_("Area petugas tidak tersedia."))
+            self.error.show()
         elif result.ok:
             self.error.hide()
-            return
         else:
-            msg = getattr(result, "message", None)
-            self.error.setText(msg(current_language()) if callable(msg) else _("PIN salah."))
-        self.error.show()
+            self._show(result)
+
+
+class ServicePicker(QWidget):
+    """Every service of the catalog as a finger-sized row ("code · name"); ``picked(code)``."""
+
+    picked = Signal(str)
+
+    def __init__(self, core, parent=None) -> None:
+        super().__init__(parent)
+        self.core = core
+        self.lay = QVBoxLayout(self)
+        self.lay.setContentsMargins(0, 0, 0, 0)
+        self.lay.setSpacing(8)
+
+    def fill(self, current: str = "") -> None:
+        while self.lay.count():
+            it = self.lay.takeAt(0)
+            w = it.widget()
+            if w is not None:
+                w.hide()
+                w.setParent(None)
+                w.deleteLater()
+        lang = current_language()
+        for s in sorted(self.core.catalog.services(), key=lambda s: s.name.get(lang) or s.code):
+            b = button("", role="choice", object_name=f"pick-service-{s.code}")
+            b.setText(f"{s.name.get(lang) or s.code}  ·  {s.code}")
+            b.setAccessibleName(b.text())
+            b.setCheckable(True)
+            b.setChecked(s.code == current)
+            b.clicked.connect(lambda _=False, code=s.code: self.picked.emit(code))
+            self.lay.addWidget(b)
+
+
+def _when(iso: str | None, lang: str) -> str:
+    if not iso:
+        return _("belum pernah")
+    try:
+        return format_datetime(datetime.fromisoformat(iso), lang)
+    except ValueError:
+        return iso
 
 
 class StaffScreen(Screen):
     name = STAFF
+    # Internal pages: the area itself, a service chooser for a dead item, the USB stick
+    # chooser and the exit confirmation.
+    MAIN, PICK_SERVICE, PICK_TARGET, CONFIRM_EXIT = range(4)
 
     def __init__(self, flow, parent=None) -> None:
         super().__init__(flow, parent)
+        self.body.setContentsMargins(32, 14, 32, 10)
+        self.body.setSpacing(10)
+        self.pages = QStackedWidget()
+        self.body.addWidget(self.pages, 1)
+        self.new_codes: dict[str, str] = {}  # dead item ref -> service code chosen by the clerk
+        self._picking_for = ""
+        self._dead_shown: tuple | None = None
+        self.pages.addWidget(self._build_main())
+        self.pages.addWidget(self._build_pick_service())
+        self.pages.addWidget(self._build_pick_target())
+        self.pages.addWidget(self._build_confirm_exit())
+        self._refresh_soon = QTimer(self)
+        self._refresh_soon.setSingleShot(True)
+        self._refresh_soon.setInterval(400)
+        self._refresh_soon.timeout.connect(self._refresh_if_shown)
+
+    # -- building ----------------------------------------------------------------------------
+    def _build_main(self) -> QWidget:
+        page = QWidget()
+        row = QHBoxLayout(page)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(28)
+        left = QVBoxLayout()
+        left.setSpacing(10)
         self.title = label(N_("Area petugas"), role="title")
-        self.body.addWidget(self.title)
+        left.addWidget(self.title)
         self.summary = label("", role="card")
         self.summary.setObjectName("queue-summary")
-        self.body.addWidget(self.summary)
+        left.addWidget(self.summary)
+        self.sync_error = label("", role="notice")
+        self.sync_error.setObjectName("sync-error")
+        left.addWidget(self.sync_error)
         actions = QHBoxLayout()
-        self.sync = button(N_("Kirim sekarang"), "send", object_name="staff-sync")
+        self.sync = button(N_("Kirim sekarang"), "send", role="primary", object_name="staff-sync")
         self.refresh = button(N_("Muat ulang"), "refresh", object_name="staff-refresh")
-        self.exit = button(N_("Tutup aplikasi"), "exit", object_name="staff-exit")
         self.sync.clicked.connect(self._sync_now)
         self.refresh.clicked.connect(self.enter)
-        self.exit.clicked.connect(self._exit)
-        for b in (self.sync, self.refresh, self.exit):
-            actions.addWidget(b)
-        self.body.addLayout(actions)
-        reprint = QHBoxLayout()
-        self.code = text_field(Qt.ImhUppercaseOnly, max_length=20)
+        actions.addWidget(self.sync)
+        actions.addWidget(self.refresh)
+        actions.addStretch(1)
+        left.addLayout(actions)
+        self.dead_title = label(N_("Laporan yang ditolak server"), role="muted")
+        self.dead_title.setObjectName("dead-title")
+        left.addWidget(self.dead_title)
+        self.dead_box = QWidget()
+        self.dead_layout = QVBoxLayout(self.dead_box)
+        self.dead_layout.setContentsMargins(0, 0, 0, 0)
+        self.dead_layout.setSpacing(10)
+        left.addWidget(self.dead_box)
+        left.addStretch(1)
+        row.addLayout(left, 3)
+
+        right = QVBoxLayout()
+        right.setSpacing(10)
+        self.assisted = button(N_("Lapor untuk warga"), "edit", role="accent", object_name="staff-assisted")
+        self.assisted.clicked.connect(self.flow.start_assisted)
+        right.addWidget(self.assisted)
+        right.addWidget(label(N_("Cetak ulang tanda terima"), role="muted"))
+        self.code = text_field(Qt.ImhUppercaseOnly | Qt.ImhNoAutoUppercase, max_length=20)
         self.code.setObjectName("reprint-code")
-        set_msgid(self.code, N_("Kode untuk cetak ulang"))
+        set_msgid(self.code, N_("Kode pelacakan"))
+        self.code.returnPressed.connect(self._reprint)
         self.reprint = button(N_("Cetak ulang"), "print", object_name="staff-reprint")
         self.reprint.clicked.connect(self._reprint)
+        reprint = QHBoxLayout()
         reprint.addWidget(self.code, 1)
         reprint.addWidget(self.reprint)
-        self.body.addLayout(reprint)
+        right.addLayout(reprint)
+        self.test_page = button(N_("Cetak halaman uji"), "print", object_name="staff-test-page")
+        self.test_page.clicked.connect(self._test_page)
+        right.addWidget(self.test_page)
+        self.export = button(N_("Ekspor laporan belum terkirim"), "send", object_name="staff-export")
+        self.export.clicked.connect(self._export)
+        right.addWidget(self.export)
         self.message = label("", role="notice")
+        self.message.setObjectName("staff-message")
         self.message.hide()
-        self.body.addWidget(self.message)
-        self.dead_title = label(N_("Laporan yang ditolak server"), role="muted")
-        self.body.addWidget(self.dead_title)
-        self.dead_box = QWidget()
-        self.dead_layout = QGridLayout(self.dead_box)
-        self.body.addWidget(scroll_area(self.dead_box), 1)
+        right.addWidget(self.message)
+        right.addStretch(1)
+        self.exit = button(N_("Keluar dari mode kios"), "exit", object_name="staff-exit")
+        self.exit.clicked.connect(lambda: self.pages.setCurrentIndex(self.CONFIRM_EXIT))
+        right.addWidget(self.exit)
+        row.addLayout(right, 2)
+        return page
 
+    def _build_pick_service(self) -> QWidget:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        self.pick_title = label("", role="title")
+        self.pick_title.setObjectName("pick-service-title")
+        head.addWidget(self.pick_title, 1)
+        cancel = button(N_("Batal"), "back", object_name="pick-service-cancel")
+        cancel.clicked.connect(self._back_to_main)
+        head.addWidget(cancel, 0, Qt.AlignTop)
+        lay.addLayout(head)
+        self.picker = ServicePicker(self.core)
+        self.picker.picked.connect(self._service_picked)
+        # Its own scroll area: the long list must not make the stacked pages (and so the
+        # staff area itself) as tall as itself.
+        self.picker_scroll = scroll_area(self.picker)
+        lay.addWidget(self.picker_scroll, 1)
+        return page
+
+    def _build_pick_target(self) -> QWidget:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        head.addWidget(label(N_("Pilih flashdisk tujuan ekspor"), role="title"), 1)
+        cancel = button(N_("Batal"), "back", object_name="pick-target-cancel")
+        cancel.clicked.connect(self._back_to_main)
+        head.addWidget(cancel, 0, Qt.AlignTop)
+        lay.addLayout(head)
+        self.targets_box = QVBoxLayout()
+        self.targets_box.setSpacing(8)
+        lay.addLayout(self.targets_box)
+        lay.addStretch(1)
+        return page
+
+    def _build_confirm_exit(self) -> QWidget:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.setContentsMargins(0, 40, 0, 0)
+        lay.setSpacing(24)
+        lay.addWidget(label(N_("Keluar dari mode kios?"), role="title"))
+        lay.addWidget(label(N_("Kios berhenti melayani warga sampai aplikasi dijalankan lagi. Laporan yang belum terkirim tetap tersimpan.")))
+        row = QHBoxLayout()
+        no = button(N_("Batal"), "back", object_name="exit-cancel")
+        no.clicked.connect(self._back_to_main)
+        yes = button(N_("Ya, keluar"), "exit", role="primary", object_name="exit-confirm")
+        yes.clicked.connect(self._exit)
+        row.addWidget(no)
+        row.addStretch(1)
+        row.addWidget(yes)
+        lay.addLayout(row)
+        lay.addStretch(1)
+        return page
+
+    # -- showing -----------------------------------------------------------------------------
     def enter(self) -> None:
+        if self.flow.screen != STAFF:
+            return
+        self.pages.setCurrentIndex(self.MAIN)
         ops.run(self.core.queue_summary, on_done=self._show_summary, on_error=lambda e: None)
         ops.run(self.core.dead_items, on_done=self._show_dead, on_error=lambda e: None)
+        ops.run(self.core.last_sync_error_text, current_language(), on_done=self._show_sync_error,
+                on_error=lambda e: None)
+
+    def sync_changed(self, _status=None) -> None:
+        """A sync event arrived: refresh the numbers shortly (events can come in bursts)."""
+        if self.flow.screen == STAFF and self.pages.currentIndex() == self.MAIN:
+            self._refresh_soon.start()
+
+    def _refresh_if_shown(self) -> None:
+        if self.flow.screen == STAFF and self.pages.currentIndex() == self.MAIN:
+            self.enter()
 
     def clear(self) -> None:
+        self.pages.setCurrentIndex(self.MAIN)
         self.code.clear()
         self.message.clear()
         self.message.hide()
         self.summary.clear()
+        self.sync_error.clear()
+        self.new_codes.clear()
+        self._dead_shown = None
         self._show_dead([])
 
+    def retranslate(self) -> None:
+        super().retranslate()
+        if self.flow.screen == STAFF:
+            self.enter()
+
     def _show_summary(self, s: dict) -> None:
+        lang = current_language()
         lines = [
             _("Menunggu dikirim: {n}").format(n=s.get("queued", 0) + s.get("sending", 0)),
             _("Menunggu nomor dari server: {n}").format(n=s.get("awaiting_token", 0)),
             _("Terkirim: {n}").format(n=s.get("sent", 0)),
             _("Ditolak: {n}").format(n=s.get("dead", 0)),
+            _("Menunggu paling lama sejak: {when}").format(
+                when=_when(s.get("oldest_waiting"), lang) if s.get("oldest_waiting") else _("tidak ada")),
+            _("Terakhir berhasil terkirim: {when}").format(when=_when(s.get("last_success_at"), lang)),
         ]
-        if s.get("paused"):
-            lines.append(_("Pengiriman dihentikan: {reason}").format(reason=s.get("pause_reason", "")))
-        if s.get("last_error"):
-            lines.append(_("Kesalahan terakhir: {error}").format(error=s["last_error"]))
         self.summary.setText("\n".join(lines))
 
+    def _show_sync_error(self, text: str) -> None:
+        self.sync_error.setText(text or _("Tidak ada masalah pengiriman."))
+        self.sync_error.setProperty("role", "notice" if text else "ok")
+        self.sync_error.style().unpolish(self.sync_error)
+        self.sync_error.style().polish(self.sync_error)
+
     def _show_dead(self, items) -> None:
+        items = list(items)
+        shown = (current_language(), tuple((getattr(i, "ref", ""), i.service_code, getattr(i, "last_error", ""))
+                                           for i in items), tuple(sorted(self.new_codes.items())))
+        if shown == self._dead_shown:
+            return  # unchanged: keep the widgets (a refresh must not pull a button from under a finger)
+        self._dead_shown = shown
         while self.dead_layout.count():
             it = self.dead_layout.takeAt(0)
-            if it.widget() is not None:
-                it.widget().deleteLater()
-        for r, item in enumerate(items[:50]):
+            w = it.widget()
+            if w is not None:
+                w.hide()
+                w.setParent(None)  # gone at once, not at the next deferred delete
+                w.deleteLater()
+        lang = current_language()
+        set_msgid(self.dead_title, N_("Laporan yang ditolak server: {n}"), n=len(items))
+        for item in items[:50]:
             ref = getattr(item, "ref", "")
-            reason = getattr(item, "last_error", "") or ""
-            lab = label("")
-            lab.setText(f"{ref} · {getattr(item, 'service_code', '')}\n{reason}")
-            b = button(N_("Kirim ulang"), "refresh", object_name=f"requeue-{ref}")
-            b.clicked.connect(lambda _=False, ref=ref: self._requeue(ref))
-            self.dead_layout.addWidget(lab, r, 0)
-            self.dead_layout.addWidget(b, r, 1)
+            card = QFrame()
+            card.setObjectName(f"dead-{ref}")
+            lay = QVBoxLayout(card)
+            lay.setContentsMargins(0, 4, 0, 4)
+            meta = getattr(item, "meta", None) or {}
+            names = meta.get("service_name") or {}
+            name = names.get(lang) or names.get("id") or "" if isinstance(names, dict) else str(names)
+            text = label("", role="card")
+            lines = [f"{ref}  ·  {name}  ·  {item.service_code}",
+                     _("Alasan server: {reason}").format(reason=getattr(item, "last_error", "") or "-")]
+            new = self.new_codes.get(ref)
+            if new:
+                try:
+                    new_name = self.core.catalog.service(new).name.get(lang) or new
+                except Exception:
+                    new_name = new
+                lines.append(_("Layanan baru: {service}").format(service=f"{new_name} · {new}"))
+            text.setText("\n".join(lines))
+            lay.addWidget(text)
+            buttons = QHBoxLayout()
+            change = button(N_("Ganti layanan"), "edit", object_name=f"change-service-{ref}")
+            change.clicked.connect(lambda _=False, ref=ref, code=item.service_code: self._pick_service(ref, code))
+            again = button(N_("Kirim ulang"), "refresh", role="primary", object_name=f"requeue-{ref}")
+            again.clicked.connect(lambda _=False, ref=ref: self._requeue(ref))
+            buttons.addWidget(change)
+            buttons.addWidget(again)
+            buttons.addStretch(1)
+            lay.addLayout(buttons)
+            self.dead_layout.addWidget(card)
+        self.dead_title.setVisible(True)
 
     def _say(self, text: str) -> None:
         self.message.setText(text)
         self.message.show()
 
+    def _back_to_main(self) -> None:
+        self.pages.setCurrentIndex(self.MAIN)
+        self.page.verticalScrollBar().setValue(0)
+
+    # -- actions -----------------------------------------------------------------------------
     def _sync_now(self) -> None:
         self.core.sync_now()
         self._say(_("Pengiriman dimulai."))
-        QTimer.singleShot(1500, self.enter)
+        QTimer.singleShot(1500, self, self._refresh_if_shown)
 
     def _reprint(self) -> None:
         code = self.code.text().strip()
-        if not code:
+        if not code or not self.reprint.isEnabled():
             return
-        ops.run(self.core.reprint, code, current_language(),
-                on_done=lambda o: self._say(o.message),
-                on_error=lambda e: self._say(_("Kode tidak ditemukan.")))
+        self.reprint.setEnabled(False)
+
+        def done(outcome) -> None:
+            self.reprint.setEnabled(True)
+            self._say(outcome.message)
+
+        def failed(_exc) -> None:
+            self.reprint.setEnabled(True)
+            self._say(_("Kode tidak ditemukan."))
+
+        ops.run(self.core.reprint, code, current_language(), on_done=done, on_error=failed)
+
+    def _test_page(self) -> None:
+        self.test_page.setEnabled(False)
+
+        def done(outcome) -> None:
+            self.test_page.setEnabled(True)
+            self._say(outcome.message)
+
+        def failed(_exc) -> None:
+            self.test_page.setEnabled(True)
+            self._say(_("Halaman uji tidak dapat dicetak."))
+
+        ops.run(self.core.print_test_page, current_language(), on_done=done, on_error=failed)
+
+    def _pick_service(self, ref: str, current: str) -> None:
+        self._picking_for = ref
+        set_msgid(self.pick_title, N_("Pilih layanan baru untuk {code}"), code=ref)
+        self.picker.fill(self.new_codes.get(ref, current))
+        self.pages.setCurrentIndex(self.PICK_SERVICE)
+        self.page.verticalScrollBar().setValue(0)
+        self.picker_scroll.verticalScrollBar().setValue(0)
+
+    def _service_picked(self, code: str) -> None:
+        if self._picking_for:
+            self.new_codes[self._picking_for] = code
+        self._back_to_main()
+        self.enter()
 
     def _requeue(self, ref: str) -> None:
-        ops.run(self.core.requeue, ref, on_done=lambda _r: (self._say(_("Dikirim ulang.")), self.enter()),
+        new = self.new_codes.get(ref)
+
+        def done(_r) -> None:
+            self.new_codes.pop(ref, None)
+            self._say(_("Dikirim ulang."))
+            self.enter()
+
+        ops.run(self.core.requeue, ref, new, on_done=done,
                 on_error=lambda e: self._say(_("Gagal mengirim ulang.")))
+
+    def _export(self) -> None:
+        try:
+            targets = self.core.export_targets()
+        except Exception:
+            log.exception("listing export targets failed")
+            targets = []
+        if self.core.cfg.staff.export_dir and targets:
+            self._export_to(targets[0])
+            return
+        if not targets:
+            self._say(_("Tidak ada flashdisk terpasang. Pasang flashdisk, lalu tekan lagi."))
+            return
+        while self.targets_box.count():
+            it = self.targets_box.takeAt(0)
+            w = it.widget()
+            if w is not None:
+                w.hide()
+                w.setParent(None)
+                w.deleteLater()
+        for i, path in enumerate(targets):
+            b = button("", "send", role="choice", object_name=f"export-target-{i}")
+            b.setText(str(path))
+            b.setAccessibleName(str(path))
+            b.clicked.connect(lambda _=False, p=path: self._export_to(p))
+            self.targets_box.addWidget(b)
+        self.pages.setCurrentIndex(self.PICK_TARGET)
+
+    def _export_to(self, folder: Path) -> None:
+        self._back_to_main()
+        self.export.setEnabled(False)
+        self._say(_("Mengekspor..."))
+
+        def done(n: int) -> None:
+            self.export.setEnabled(True)
+            path = self.core.last_export_path or folder
+            self._say(_("{n} laporan belum terkirim diekspor ke {path}. Hapus berkas dari flashdisk setelah diimpor.").format(
+                n=n, path=path))
+
+        def failed(_exc) -> None:
+            self.export.setEnabled(True)
+            self._say(_("Ekspor gagal. Periksa flashdisk, lalu coba lagi."))
+
+        ops.run(self.core.export_unsent, folder, on_done=done, on_error=failed)
 
     def _exit(self) -> None:
         win = self.window()
-        if hasattr(win, "allow_close"):
-            win.allow_close()
-        QApplication.instance().quit()
+        if hasattr(win, "exit_kiosk"):
+            win.exit_kiosk()
