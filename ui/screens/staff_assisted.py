@@ -8,7 +8,7 @@ on-screen keyboard only comes up if the clerk asks for it).  The submission is m
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
@@ -70,6 +70,9 @@ class AssistedScreen(Screen):
         self.anonymous = None
         self._built_for: str | None = None
         flow.errors_changed.connect(self._show_errors)
+        # Qt asks for the on-screen keyboard on a key press in a text field even when the field
+        # does not take input-method text; the clerk who types on a real keyboard must not get it.
+        QGuiApplication.inputMethod().visibleChanged.connect(self._keyboard_requested)
 
     # -- navigation bar ----------------------------------------------------------------------
     def primary(self):
@@ -240,6 +243,12 @@ class AssistedScreen(Screen):
             im.show()
         elif not on:
             im.hide()
+
+    def _keyboard_requested(self) -> None:
+        im = QGuiApplication.inputMethod()
+        if (im.isVisible() and self.flow.screen == ASSISTED and not self.keyboard_toggle.isChecked()
+                and self.isVisible()):
+            QTimer.singleShot(0, self, im.hide)
 
     def _show_errors(self) -> None:
         if self.flow.screen != ASSISTED:
