@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 WIB = timezone(timedelta(hours=7), "WIB")
 ERASE_EVERY_S = 3600.0
+STATUS_FIELDS = ("service_request_id", "status", "status_notes", "agency_responsible",
+                 "updated_datetime", "expected_datetime")
 
 _PRINT_MESSAGES = {
     "ok": N_("Tanda terima sedang dicetak. Silakan ambil."),
@@ -162,7 +164,10 @@ class KioskCore:
     def _housekeeping(self) -> None:
         from printing import fonts
 
-        fonts.register()  # ~0.7 s of font loading, done here instead of in the first print
+        try:
+            fonts.register()  # ~0.7 s of font loading, done here instead of in the first print
+        except Exception:  # a broken font must not stop the erasure of personal data below
+            log.exception("loading receipt fonts failed")
         self.refresh_printer_state()
         while True:
             self.erase_expired()
@@ -181,12 +186,23 @@ class KioskCore:
             log.info("erased personal data of %d sent submissions", erased)
         return erased
 
-    def _refresh_catalog_quietly(self, service_code: str) -> None:
-        log.warning("server does not know service %s; refreshing the catalog", service_code)
+    def _refresh_catalog_quietly(self, service_code: str) -> bool:
+        """After a 404: True only if a fresh catalog confirms the server dropped the service.
+
+        False (the refresh failed, or the server still lists it) tells the sync worker the 404
+        came from elsewhere (a wrong base_url, a proxy) and the item must be retried, not dropped.
+        """
+        log.warning("server answered 404 for service %s; refreshing the catalog", service_code)
         try:
             self.catalog.refresh(self.client)
         except Exception as exc:
             log.warning("catalog refresh failed: %s", exc)
+            return False
+        try:
+            self.catalog.service(service_code)
+        except UnknownService:
+            return True
+        return False
 
     # -- filing -----------------------------------------------------------------------------
     def service(self, code: str) -> Service:
@@ -200,7 +216,10 @@ class KioskCore:
         return validate(normalize(draft, service), service, self.cfg)
 
     def validate_field(self, draft: Draft, field_path: str) -> list[FieldError]:
-        service = self.catalog.service(draft.service_code)
+        try:
+            service = self.catalog.service(draft.service_code)
+        except UnknownService:  # the catalog changed under the citizen's feet
+            return [FieldError("service_code", N_("Layanan tidak dikenal. Silakan pilih layanan lagi."))]
         return validate_field(normalize(draft, service), service, field_path, self.cfg)
 
     def submit(self, draft: Draft) -> Submitted:
@@ -320,6 +339,9 @@ class KioskCore:
                 log.info("status lookup failed: %s", type(exc).__name__)
                 fresh = None
             if fresh:
+                # Keep only the status: the server's answer also repeats the description and
+                # the address, which must not outlive the retention period on the kiosk.
+                fresh = {k: fresh.get(k) for k in STATUS_FIELDS if fresh.get(k) is not None}
                 self.outbox.set_server_status(code, fresh)
                 cached = fresh
             elif not cached:

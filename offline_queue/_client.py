@@ -207,7 +207,9 @@ def classify(resp: requests.Response) -> Outcome:
     status = resp.status_code
     retry_after = _retry_after(resp)
     if 200 <= status < 300:
-        if status == 204:
+        if status == 204 or not resp.content.strip():
+            # DESIGN.md: "2xx with nothing -> sent". An empty answer is an accepted request
+            # with no id; retrying it would create a duplicate on a server without idempotency.
             return Outcome("sent", http_status=status)
         ok, data = _parse_json(resp)
         obj = _first_object(data) if ok else None

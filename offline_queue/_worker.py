@@ -18,7 +18,9 @@ How it behaves, and why:
   ``retry_cap`` seconds (and at once when the worker starts) the worker sends the next queued
   row as a probe, ignoring the pause; any answer that is not 401/403 (nor a network failure)
   resumes the queue. ``outbox.resume()`` + ``wake()`` resumes at once (staff action).
-* 404: ``on_unknown_service(service_code)`` (the core refreshes its catalog), then ``dead``.
+* 404: ``on_unknown_service(service_code)`` (the core refreshes its catalog), then ``dead``;
+  when the callback returns ``False`` (the refresh failed, or the server still lists the code,
+  so the 404 came from a wrong URL or a proxy) the item is retried instead.
 * ``awaiting_token`` rows are polled with ``GET tokens/{token}.json`` every ``token_poll_s``.
 * Status events (:class:`SyncStatus`) go to subscribers when the status changes; counts are
   re-read at most every ``counts_every_s`` while a backlog drains, and always when the
@@ -75,7 +77,7 @@ class SyncWorker:
         *,
         retry_base: float = 2.0,
         retry_cap: float = 300.0,
-        on_unknown_service: Callable[[str], None] | None = None,
+        on_unknown_service: Callable[[str], bool | None] | None = None,
         token_poll_s: float = 30.0,
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
@@ -111,6 +113,7 @@ class SyncWorker:
         self._counts_at = -math.inf
         self._published: SyncStatus | None = None
         self._attempts_made = 0
+        self._standby = False  # another process holds the sender lock: wait, do not spin
         #: How many times the background loop woke up (tests check it does not spin).
         self.iterations = 0
 
@@ -171,6 +174,8 @@ class SyncWorker:
             self._wake.wait(timeout)
 
     def _sleep_s(self) -> float:
+        if self._standby:
+            return self.max_sleep_s
         now = self._clock()
         times = [now + self.max_sleep_s]
         if self.outbox.paused:
@@ -190,8 +195,9 @@ class SyncWorker:
             if not self.outbox.acquire_sender():
                 # Another process (the app, or a technician's `kiosk sync`) is sending from this
                 # outbox: two senders would pull each other's in-flight rows back into the queue.
-                self._last_error = "another process is sending from this outbox"
+                self._standby = True
                 return False
+            self._standby = False
             now = self._clock()
             did = self._poll_tokens(now)
             if self.outbox.paused:
@@ -282,11 +288,19 @@ class SyncWorker:
             self._next_token_poll = min(self._next_token_poll, now + self.token_poll_s)
             self._last_error = None
         elif action == "unknown_service":
+            # A 404 may be the service gone from the catalog, or a wrong base_url / a proxy's
+            # page. Only a catalog refresh that worked and no longer lists the code makes the
+            # item dead; otherwise it waits and retries, so a moved server does not kill the queue.
+            confirmed = True
             if self.on_unknown_service is not None:
                 try:
-                    self.on_unknown_service(item.service_code)
+                    confirmed = self.on_unknown_service(item.service_code) is not False
                 except Exception as exc:
                     log.warning("on_unknown_service failed: %s", type(exc).__name__)
+                    confirmed = False
+            if not confirmed:
+                self._finish(item, Outcome("retry", reason=outcome.reason, http_status=outcome.http_status), now, probe)
+                return
             self.outbox.mark_dead(item.id, outcome.reason)
             self._last_error = outcome.reason
         else:  # dead

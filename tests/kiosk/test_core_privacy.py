@@ -17,11 +17,13 @@ def test_erased_after_retention_but_reprint_and_status_still_work(tmp_path, simu
         assert core.erase_expired() == 0  # not yet confirmed by the server: kept
         core.worker.drain()
         assert core.outbox.get(done.tracking_code).state == "sent"
+        assert core.lookup_status(done.tracking_code, "id").outcome == "open"  # caches the status
         assert core.erase_expired() == 1
         item = core.outbox.get(done.tracking_code)
         assert item.body is None
         raw = (cfg.outbox_path.read_bytes() + cfg.outbox_path.with_name(cfg.outbox_path.name + "-wal").read_bytes()
                if cfg.outbox_path.with_name(cfg.outbox_path.name + "-wal").exists() else cfg.outbox_path.read_bytes())
         assert b"Siti Rahayu" not in raw and b"081234567890" not in raw
+        assert "Lampu los mati".encode() not in raw  # the server's status answer repeats it
         assert core.lookup_status(done.tracking_code, "id").outcome == "open"
         assert core.receipt(done.tracking_code, "id").qr_data == done.qr_url

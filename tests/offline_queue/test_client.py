@@ -247,6 +247,8 @@ def post_with(server: Scripted, status: int, payload: Any, headers: dict[str, st
     (200, [{"service_notice": "diterima", "account_id": None}], "sent", None, None),
     (200, [], "sent", None, None),
     (204, b"", "sent", None, None),
+    (200, b"", "sent", None, None),  # DESIGN.md: 2xx with nothing -> sent (no id)
+    (201, b"  \n", "sent", None, None),
 ])
 def test_every_success_shape_is_understood(scripted, status, payload, action, srid, token) -> None:
     outcome = post_with(scripted, status, payload)
@@ -262,7 +264,7 @@ def test_the_request_on_the_wire(scripted) -> None:
     assert body == b"service_code=S&description=x&api_key=demo-key"
 
 
-@pytest.mark.parametrize("payload", [b"", b'"ok"', b"null", b"<html><body>Login WiFi Pasar</body></html>", b"[1, 2]"])
+@pytest.mark.parametrize("payload", [b'"ok"', b"null", b"<html><body>Login WiFi Pasar</body></html>", b"[1, 2]"])
 def test_a_2xx_that_is_not_an_open311_answer_is_retried(scripted, payload) -> None:
     assert post_with(scripted, 200, payload).action == "retry"
 

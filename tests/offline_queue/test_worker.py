@@ -174,6 +174,34 @@ def test_matrix_unknown_service_refreshes_the_catalog_then_is_dead(simulator, ou
     assert dead.state == "dead" and "SUDAH-DIHAPUS" in dead.last_error
 
 
+def test_a_404_the_catalog_does_not_confirm_is_retried_not_dropped(simulator, outbox, enqueue, make_worker) -> None:
+    """A wrong base_url or a proxy's 404 page must not kill the queue: the core's refresh says
+    the service still exists (or could not refresh), so the item waits and is retried."""
+    enqueue("BWI-1", service_code="SUDAH-DIHAPUS")
+    worker = make_worker(simulator, on_unknown_service=lambda code: False)
+    worker.run_once()
+    item = outbox.get("BWI-1")
+    assert item.state == "queued" and item.attempts == 1 and item.next_attempt_at is not None
+
+
+def test_a_second_sender_waits_instead_of_spinning(simulator, outbox, enqueue, tmp_path) -> None:
+    """While the app holds the sender lock, a second worker sleeps its long sleep, not 10 ms loops."""
+    enqueue("BWI-1")
+    assert outbox.acquire_sender()
+    other = Outbox(outbox.path)
+    client = Open311Client(simulator.base_url, "demo-key", JURISDICTION, timeout=(2.0, 5.0))
+    worker = SyncWorker(other, client, max_sleep_s=60.0)
+    worker.start()
+    try:
+        time.sleep(0.5)
+        assert worker.iterations <= 2
+        assert simulator.count_posts() == 0
+    finally:
+        worker.stop()
+        client.close()
+        other.close()
+
+
 def test_matrix_offline_is_retried_and_holds_the_whole_queue(simulator_factory, outbox, enqueue, make_worker, clock) -> None:
     sim = simulator_factory()
     worker = make_worker(sim)
