@@ -60,7 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from kiosk.logs import setup_logging
 
-    setup_logging(cfg)
+    # `staff set-pin` runs as root (it edits /etc/kiosk): a log file it created would then be
+    # root's, and the kiosk user's app could no longer write its own log.
+    setup_logging(cfg, file=args.command != "staff")
     log.info("kiosk %s started", args.command)
     try:
         return int(args.func(args, cfg) or 0)

@@ -283,4 +283,6 @@ def load(path: str | os.PathLike[str] | None = None) -> Config:
         raise ConfigError("toml", f"not valid TOML ({exc})", str(p)) from None
     except UnicodeDecodeError:
         raise ConfigError("toml", "not UTF-8 text", str(p)) from None
+    except OSError as exc:  # a folder, or no permission (run `kiosk check` as the kiosk user or with sudo)
+        raise ConfigError("--config", f"cannot read {p}: {exc.strerror}") from None
     return from_dict(data, source=str(p))

@@ -132,7 +132,8 @@ def log_path(cfg: "Config") -> Path:
     return cfg.log_dir / LOG_FILE
 
 
-def setup_logging(cfg: "Config", *, console: bool = False, level: int = logging.INFO) -> Path | None:
+def setup_logging(cfg: "Config", *, console: bool = False, file: bool = True,
+                  level: int = logging.INFO) -> Path | None:
     """Send the root logger to ``<data dir>/logs/kiosk.log`` (1 MB x 5) and optionally stderr.
 
     Idempotent: calling it again (e.g. after a config change) replaces the handlers it added
@@ -147,16 +148,17 @@ def setup_logging(cfg: "Config", *, console: bool = False, level: int = logging.
     redactor = RedactingFilter(config_secrets(cfg))
     formatter = OneLineFormatter(FORMAT)
     handlers: list[logging.Handler] = []
-    path: Path | None = log_path(cfg)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(
-            _FieldFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
-        )
-    except OSError as exc:
-        path = None
-        console = True
-        print(f"kiosk: cannot write logs in {cfg.log_dir} ({exc.strerror}); logging to the console", file=sys.stderr)
+    path: Path | None = log_path(cfg) if file else None
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handlers.append(
+                _FieldFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
+            )
+        except OSError as exc:
+            path = None
+            console = True
+            print(f"kiosk: cannot write logs in {cfg.log_dir} ({exc.strerror}); logging to the console", file=sys.stderr)
     if console:
         handlers.append(logging.StreamHandler(sys.stderr))
     for handler in handlers:

@@ -294,7 +294,8 @@ def write_pin_hash(config_path: str | os.PathLike[str], pin_hash: str) -> None:
         raise ValueError(f"{path}: the edited config would not be valid TOML ({exc})") from None
     if parsed.get("staff", {}).get("pin_hash") != pin_hash:
         raise ValueError(f"{path}: could not place pin_hash in the [staff] table; edit the file by hand")
-    mode = path.stat().st_mode & 0o7777
+    st = path.stat()
+    mode = st.st_mode & 0o7777
     tmp = path.with_name(f".{path.name}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
@@ -302,5 +303,12 @@ def write_pin_hash(config_path: str | os.PathLike[str], pin_hash: str) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.chmod(tmp, mode)
+    if hasattr(os, "chown"):
+        # Keep the owner and group: `sudo kiosk staff set-pin` on a root:kiosk 0640 file must
+        # not leave a root:root file the kiosk user can no longer read.
+        try:
+            os.chown(tmp, st.st_uid, st.st_gid)
+        except PermissionError:
+            pass  # not root: the new file is ours, as the old one was
     os.replace(tmp, path)
     log.info("staff PIN changed in %s", path)

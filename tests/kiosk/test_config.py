@@ -98,3 +98,10 @@ def test_missing_file_is_named(tmp_path):
     with pytest.raises(config.ConfigError) as err:
         config.load(tmp_path / "nope.toml")
     assert "nope.toml" in str(err.value)
+
+
+def test_unreadable_config_is_one_line_not_a_traceback(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "kiosk", "--config", str(tmp_path), "queue"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "--config" in proc.stderr and "Traceback" not in proc.stderr

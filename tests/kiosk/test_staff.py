@@ -191,3 +191,23 @@ def test_set_pin_text_edit_variants():
     edited = staff.set_pin_in_config_text('[other]\npin_hash = "x"\n[staff]\n', h)
     assert tomllib.loads(edited)["other"]["pin_hash"] == "x"
     assert tomllib.loads(edited)["staff"]["pin_hash"] == h
+
+
+def test_set_pin_as_root_keeps_the_files_group_and_leaves_no_root_log(tmp_path):
+    """`sudo kiosk staff set-pin` on a root:kiosk 0640 config: the kiosk user must still read it,
+    and no root-owned log file may appear in the kiosk's data dir."""
+    import os
+
+    import pytest
+
+    if os.geteuid() != 0:
+        pytest.skip("needs root to give the file another group")
+    config = tmp_path / "kiosk.toml"
+    config.write_text(CONFIG_TEXT.replace('[kiosk]', f'[kiosk]\ndata_dir = "{tmp_path / "data"}"', 1), encoding="utf-8")
+    os.chown(config, 0, 1)  # group daemon, standing in for the kiosk user's group
+    config.chmod(0o640)
+    proc = _run_set_pin(config, "80412\n")
+    assert proc.returncode == 0, proc.stderr
+    st = config.stat()
+    assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (0, 1, 0o640)
+    assert not (tmp_path / "data" / "logs").exists()
