@@ -158,6 +158,7 @@ class Flow(QObject):
     lookup_finished = Signal(object)
     staff_login_finished = Signal(object)
     wiped = Signal()
+    answers_cleared = Signal()  # back at the welcome screen: this citizen's answers are gone
 
     def __init__(self, core: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -412,7 +413,19 @@ class Flow(QObject):
         if self.screen == STAFF:
             self.wipe()  # leaving the staff area locks it again
             return
-        self._go(parents.get(self.screen, WELCOME), remember=False)
+        target = parents.get(self.screen, WELCOME)
+        if target == WELCOME:
+            self.forget_answers()
+        self._go(target, remember=False)
+
+    def forget_answers(self) -> None:
+        """A citizen who walks back to the welcome screen has left: the next person must find
+        none of their answers (the idle watch sleeps on the welcome screen).  Unlike
+        :meth:`wipe`, the language and text size they chose stay for whoever comes back."""
+        self._generation += 1
+        self._reset_state()
+        self._history.clear()
+        self.answers_cleared.emit()
 
     def edit(self, field: str) -> None:
         """From the review: change one answer, then come straight back."""

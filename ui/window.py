@@ -270,6 +270,7 @@ class MainWindow(QWidget):
         self.flow.screen_changed.connect(self._show_screen)
         self.flow.language_changed.connect(self._language_changed)
         self.flow.wiped.connect(self._wiped)
+        self.flow.answers_cleared.connect(self._clear_inputs)
         self.bridge.status_changed.connect(self._sync_status)
         self.bridge.status_changed.connect(self.screens["staff"].sync_changed)
         self.quit_on_exit = True  # tests turn this off: quitting would end pytest-qt's loop
@@ -515,6 +516,11 @@ class MainWindow(QWidget):
         self.flow.wipe()
 
     def _wiped(self) -> None:
+        self._clear_inputs()
+        self.set_large_text(False)
+
+    def _clear_inputs(self) -> None:
+        """Every screen's widgets, every text field and the keyboard's half-typed word."""
         im = QGuiApplication.inputMethod()
         im.reset()  # drops the keyboard's preedit (a half-typed word)
         im.hide()
@@ -528,7 +534,6 @@ class MainWindow(QWidget):
             blocked = w.blockSignals(True)
             w.clear()
             w.blockSignals(blocked)
-        self.set_large_text(False)
 
     # -- lock-down --------------------------------------------------------------------------------
     def closeEvent(self, ev) -> None:  # noqa: N802

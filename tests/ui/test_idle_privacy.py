@@ -62,3 +62,18 @@ def test_welcome_screen_in_default_state_never_counts_down(qtbot, idle_window):
     with qtbot.assertNotEmitted(window.idle.warning_shown, wait=1200):
         window.idle.set_timeouts(*FAST)
     assert window.flow.screen == "welcome"
+
+
+def test_walking_back_to_the_welcome_screen_leaves_nothing_for_the_next_citizen(qtbot, idle_window):
+    """The idle watch sleeps on the welcome screen, so Back all the way must forget the answers."""
+    window, flow = idle_window, idle_window.flow
+    tap(qtbot, find(window, "lang-jv"))
+    start_service(qtbot, window, "complaint", "PSR-KEBERSIHAN")
+    type_keys(qtbot, window, "Rahasia Bu Siti")
+    while flow.screen != "welcome":
+        tap(qtbot, find(window, "back"))
+    assert flow.values == {} and flow.service is None
+    assert flow.language == "jv"  # the language she chose stays for whoever comes back
+    assert [t for t in texts_on_screen(window) if "Rahasia" in t] == []
+    start_service(qtbot, window, "complaint", "PSR-KEBERSIHAN")
+    assert visible_named(window, "answer").toPlainText() == ""
