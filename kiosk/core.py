@@ -506,17 +506,22 @@ class KioskCore:
         return self.outbox.dead_items()
 
     def requeue(self, ref: str, service_code: str | None = None) -> None:
-        """Re-queue a dead submission after staff fixed its cause (e.g. a new service code)."""
+        """Re-queue a dead submission after staff fixed its cause (e.g. a new service code).
+
+        The stored payload changes only in its ``service_code``; the meta follows, so a reprint
+        names the new service.  Answers to the old service's questions stay in the payload.
+        """
         item = self._item(ref)
-        body = None
+        body = meta = None
         if service_code and service_code != item.service_code:
-            self.catalog.service(service_code)  # must exist
+            service = self.catalog.service(service_code)  # must exist
             from urllib.parse import parse_qsl, urlencode
 
             pairs = [(k, service_code if k == "service_code" else v)
                      for k, v in parse_qsl(item.body or "", keep_blank_values=True)]
             body = urlencode(pairs, encoding="utf-8")
-        self.outbox.requeue(item.ref, service_code=service_code, body=body)
+            meta = {**item.meta, "service_code": service.code, "service_name": dict(service.name)}
+        self.outbox.requeue(item.ref, service_code=service_code, body=body, meta=meta)
         log.info("staff re-queued %s", item.ref)
         self.worker.wake()
 

@@ -430,30 +430,34 @@ class Outbox:
         return self._transition(id, ("sending", "queued"), "state = 'dead', last_error = ?", (reason,))
 
     def requeue(self, ref: str, *, service_code: str | None = None, body: str | None = None,
-                now: Instant | None = None) -> Item:
+                meta: dict[str, Any] | None = None, now: Instant | None = None) -> Item:
         """``dead`` -> ``queued`` after staff fixed it.
 
         A changed body or service code gets a NEW idempotency key (the server rejected the
         old payload, so nothing exists under the old key, and reusing a key with another
-        payload is answered 422); an unchanged one keeps its key.
+        payload is answered 422); an unchanged one keeps its key.  The new key is derived
+        from the old key and the new payload (UUID5), so the same fix made on two machines
+        (the kiosk, and the one that imported its bundle) yields the same key: still one
+        request on the server.  ``meta`` replaces the stored meta (e.g. the new service name).
         """
         now = _ts(now)
         with self._write() as conn:
             row = conn.execute(
-                "SELECT id, state, service_code, body, key FROM items WHERE ref = ?", (ref,)
+                "SELECT id, state, service_code, body, key, meta FROM items WHERE ref = ?", (ref,)
             ).fetchone()
             if row is None or row[1] != "dead":
                 raise StateError(f"{ref} is {row[1] if row else 'missing'}, only dead items can be re-queued")
-            id_, _, old_code, old_body, old_key = row
+            id_, _, old_code, old_body, old_key, old_meta = row
             new_code = old_code if service_code is None else service_code
             new_body = old_body if body is None else body
             changed = (new_code, new_body) != (old_code, old_body)
+            new_key = str(uuid.uuid5(uuid.UUID(old_key), f"{new_code}\n{new_body}")) if changed else old_key
+            new_meta = old_meta if meta is None else json.dumps(meta, ensure_ascii=False, sort_keys=True)
             new = conn.execute(
-                f"UPDATE items SET state = 'queued', service_code = ?, body = ?, key = ?, "
+                f"UPDATE items SET state = 'queued', service_code = ?, body = ?, key = ?, meta = ?, "
                 f"attempts = 0, next_attempt_at = ?, last_error = NULL, updated_at = ? "
                 f"WHERE id = ? RETURNING {_COLUMNS}",
-                (new_code, new_body, str(uuid.uuid4()) if changed else old_key,
-                 now, _ts(None), id_),
+                (new_code, new_body, new_key, new_meta, now, _ts(None), id_),
             ).fetchone()
         return _item(new)
 

@@ -310,3 +310,21 @@ def test_items_lists_rows_by_state_oldest_first(outbox: Outbox, enqueue) -> None
     assert [i.ref for i in outbox.items("queued", "sending", limit=1)] == ["A"]
     with pytest.raises(ValueError):
         outbox.items("lost")
+
+
+def test_the_same_fix_on_two_machines_gets_the_same_new_key(tmp_path) -> None:
+    """A kiosk and the machine that imported its bundle both re-queue a dead item with the same
+    new service code: the same payload must carry the same key, so the server creates one."""
+    keys, metas = [], []
+    for name in ("kiosk", "office"):
+        ob = Outbox(tmp_path / f"{name}.sqlite3")
+        item = ob.enqueue(ref="BWI-9", service_code="OLD", body="service_code=OLD&description=x",
+                          meta={"service_name": {"id": "Lama"}}, key="0b5c1f4e-8a63-4d55-9c1b-2f0f3f7d9a11")
+        ob.mark_dead(ob.claim().id, "404 unknown service")
+        again = ob.requeue("BWI-9", service_code="NEW", body="service_code=NEW&description=x",
+                           meta={"service_name": {"id": "Baru"}})
+        keys.append(again.key)
+        metas.append(again.meta)
+        assert again.key != item.key
+    assert keys[0] == keys[1]
+    assert metas[0]["service_name"]["id"] == "Baru"
