@@ -127,7 +127,9 @@ class KioskCore:
         cfg.data_dir.mkdir(parents=True, exist_ok=True)
         self.outbox = Outbox(cfg.outbox_path)
         self.catalog = Catalog.open(cfg)
-        self.client = client_from_config(cfg)
+        self.client = client_from_config(cfg)  # the sync worker's (a Session is not shared across threads)
+        self._lookup_client = client_from_config(cfg)  # status lookups from the UI's worker threads
+        self._lookup_lock = threading.Lock()
         self.printer = printer if printer is not None else printer_from_config(cfg)
         self.prefix = prefix_for(cfg.kiosk.id, cfg.kiosk.tracking_prefix)
         self.worker = SyncWorker(
@@ -334,7 +336,8 @@ class KioskCore:
         cached = item.server_status or {}
         if item.service_request_id:
             try:
-                fresh = self.client.request(item.service_request_id)
+                with self._lookup_lock:
+                    fresh = self._lookup_client.request(item.service_request_id)
             except Exception as exc:
                 log.info("status lookup failed: %s", type(exc).__name__)
                 fresh = None
