@@ -12,3 +12,20 @@ def test_samples_are_valid_and_filed_once(tmp_path):
         assert len(codes) == len(demo.SAMPLES)
         assert demo.seed_samples(core) == []
         assert core.lookup_status(codes[0], "id").outcome == "waiting"
+
+
+def test_kiosk_demo_starts_the_simulator_and_the_app(tmp_path):
+    """What `make run` does, headless: simulator up, samples filed, welcome shown, clean exit."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
+           "XDG_DATA_HOME": str(tmp_path / "share")}
+    env.pop("KIOSK_CONFIG", None)
+    done = subprocess.run([sys.executable, "-m", "kiosk", "demo", "--exit-after-start"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-1500:]
+    assert "simulator at http://127.0.0.1:" in done.stderr
+    assert done.stderr.count("sample tracking code") == len(demo.SAMPLES)
+    assert "Traceback" not in done.stderr
