@@ -50,7 +50,7 @@ def _apply_text(widget: QWidget) -> None:
         return
     params = widget.property("msgparams") or {}
     text = _(msgid).format(**params) if params else _(msgid)
-    if isinstance(widget, (QAbstractButton, QLabel)):
+    if isinstance(widget, (QAbstractButton, QLabel)) and not widget.property("icon_only"):
         widget.setText(text)
     elif isinstance(widget, (QLineEdit,)):
         widget.setPlaceholderText(text)
@@ -211,6 +211,7 @@ class NumPad(QWidget):
             b.setAutoRepeat(k == "⌫")
             if k == "⌫":
                 b.setText("")
+                b.setProperty("icon_only", True)  # the words are its accessible name, not its face
                 b.setIcon(icon("backspace", theme.NAVY, 96))
                 b.setIconSize(QSize(ICON_PX, ICON_PX))
                 set_msgid(b, N_("Hapus satu angka"))
@@ -277,6 +278,11 @@ def text_area() -> QPlainTextEdit:
     return t
 
 
+def _mnemonic_safe(text: str) -> str:
+    """Button text shown as written: Qt reads "&" as a shortcut marker ("Los daging & ikan")."""
+    return text.replace("&", "&&")
+
+
 class ChoiceList(QWidget):
     """Big radio buttons (one answer) or big checkable buttons (several answers)."""
 
@@ -294,13 +300,13 @@ class ChoiceList(QWidget):
         columns = 2 if len(options) > 3 else 1
         for i, (key, text) in enumerate(options):
             if multi:
-                b: QAbstractButton = QPushButton(text)
+                b: QAbstractButton = QPushButton(_mnemonic_safe(text))
                 b.setProperty("role", "choice")
                 b.setCheckable(True)
                 b.setIconSize(QSize(ICON_PX, ICON_PX))
                 b.setIcon(icon("plus", theme.NAVY, 96))
             else:
-                b = QRadioButton(text)
+                b = QRadioButton(_mnemonic_safe(text))
             b.setFocusPolicy(Qt.NoFocus)
             b.setMinimumHeight(theme.TOUCH_MIN_PX)
             b.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
@@ -334,7 +340,7 @@ class ChoiceList(QWidget):
     def relabel(self, options: list[tuple[str, str]]) -> None:
         for key, text in options:
             if key in self.buttons:
-                self.buttons[key].setText(text)
+                self.buttons[key].setText(_mnemonic_safe(text))
                 self.buttons[key].setAccessibleName(text)
 
 

@@ -50,6 +50,9 @@ SCREEN_CLASSES = (
     WelcomeScreen, KindScreen, ServiceScreen, QuestionScreen, ReviewScreen,
     SendingScreen, DoneScreen, StatusScreen, StaffPinScreen, StaffScreen, AssistedScreen,
 )
+SHORT_PANEL_PX = 900  # at or below this height the header hides while the keyboard is up
+KEYBOARD_SHARE = 0.4  # of the window height, at most
+KEYBOARD_SHARE_SHORT = 0.33
 _INPUT_EVENTS = (
     QEvent.MouseButtonPress, QEvent.MouseButtonRelease, QEvent.TouchBegin, QEvent.TouchUpdate,
     QEvent.KeyPress, QEvent.InputMethod, QEvent.Wheel,
@@ -358,7 +361,7 @@ class MainWindow(QWidget):
         row.setContentsMargins(40, 8, 40, 8)
         self.back_button = button(N_("Kembali"), "back", object_name="back")
         self.back_button.setMinimumWidth(220)
-        self.back_button.clicked.connect(self.flow.back)
+        self.back_button.clicked.connect(self._back)
         self.primary_button = button(N_("Lanjut"), "next", role="primary", object_name="next")
         self.primary_button.setMinimumWidth(300)
         self.primary_button.setLayoutDirection(Qt.RightToLeft)  # the arrow after the word
@@ -425,6 +428,10 @@ class MainWindow(QWidget):
             self.primary_button.setEnabled(screen.primary_enabled())
         self.nav.setVisible(screen.back_visible or primary is not None)
 
+    def _back(self) -> None:
+        if not self.current.on_back():
+            self.flow.back()
+
     def _primary(self) -> None:
         self.current.on_primary()
         self._update_nav()
@@ -438,8 +445,15 @@ class MainWindow(QWidget):
             im.hide()
 
     def _keyboard_shown(self, visible: bool) -> None:
-        # On a short screen the header gives its room to the question while typing.
-        self.header.setVisible(not visible or self.height() > 900)
+        # On a short screen (1366x768) the header gives its room to the question while typing,
+        # and the Back/Next bar tightens round its buttons: the question, at least three lines
+        # of the field and Back/Next must all stay visible above the keyboard.
+        short = self.height() <= SHORT_PANEL_PX
+        self.header.setVisible(not visible or not short)
+        m = 2 if visible and short else 8
+        self.nav.layout().setContentsMargins(40, m, 40, m)
+        for screen in self.screens.values():
+            screen.set_compact(visible and short)
         if visible:
             QTimer.singleShot(0, self, self._ensure_field_visible)
 
@@ -546,7 +560,9 @@ class MainWindow(QWidget):
 
     def resizeEvent(self, ev) -> None:  # noqa: N802
         self.overlay.setGeometry(self.rect())
-        self.keyboard.set_max_height(int(self.height() * 0.4))
+        # A short panel gets a flatter keyboard (keys stay well over a fingertip wide).
+        share = KEYBOARD_SHARE_SHORT if self.height() <= SHORT_PANEL_PX else KEYBOARD_SHARE
+        self.keyboard.set_max_height(int(self.height() * share))
         super().resizeEvent(ev)
 
     def show_kiosk(self) -> None:

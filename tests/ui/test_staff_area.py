@@ -218,6 +218,9 @@ def test_back_from_the_staff_area_locks_it_again(qtbot, make_window, core):
     with_pin(core)
     window = make_window(core)
     open_staff_area(qtbot, window)
+    tap(qtbot, find(window, "staff-exit"))
+    tap(qtbot, window.back_button)  # from the exit question: back to the staff area itself
+    assert window.flow.screen == "staff" and find(window, "staff-exit").isVisible()
     tap(qtbot, window.back_button)
     assert window.flow.screen == "welcome"
     assert not window.flow.staff_ok

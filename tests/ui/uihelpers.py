@@ -302,12 +302,72 @@ def tour(qtbot, window, *, typing: bool = True, lang: str | None = None):
     window.idle.dismiss()
     flow.wipe()
     flow.set_language(lang or flow.default_language)
+    import dataclasses
+
+    from kiosk.staff import hash_pin
+
+    cfg = window.core.cfg
+    window.core.cfg = dataclasses.replace(cfg, staff=dataclasses.replace(cfg.staff, pin_hash=hash_pin("2468")))
     flow.open_staff()
     settle()
     yield "staff-pin"
+    window.current._show(_Locked())
+    settle()
+    yield "staff-pin-locked"
+    window.current._set_locked(False)
+    flow.staff_ok = True
     flow._go("staff", remember=False)
     qtbot.waitUntil(lambda: bool(find(window, "queue-summary").text()), timeout=5000)
+    qtbot.waitUntil(lambda: not ops_busy(), timeout=5000)
+    staff = window.current
+    # A rejected submission, as the server's answer leaves it (presentation only).
+    from types import SimpleNamespace
+
+    dead = SimpleNamespace(ref="T1MZQAD7SWP", service_code="PSR-KEBERSIHAN",
+                           last_error="HTTP 400: attribute[area] is required",
+                           meta={"service_name": {"id": "Pasar kotor", "jv": "Peken reged", "en": "Dirty market"}})
+    staff._dead_shown = None
+    staff._show_dead([dead])
     settle()
     yield "staff"
+    staff._pick_service(dead.ref, dead.service_code)
+    settle()
+    yield "staff-pick-service"
+    staff._back_to_main()
+    staff.pages.setCurrentIndex(staff.CONFIRM_EXIT)
+    settle()
+    yield "staff-exit-confirm"
+    staff._back_to_main()
+    flow.start_assisted()
+    settle()
+    yield "assisted-pick-service"
+    flow.set_value("description", "Got di los ikan mampet sejak Senin")
+    flow.set_value("reporter.name", "Siti Aminah")
+    flow.assisted_service("PSR-KEBERSIHAN")
+    window.current.enter()
+    flow.submit()  # the required choices are missing: the errors show on the page
+    qtbot.waitUntil(lambda: flow.screen == "assisted" and not flow.busy, timeout=10000)
+    settle()
+    yield "assisted-form-errors"
     flow.wipe()
     settle()
+
+
+class _Locked:
+    """A PIN gate answer "locked for 4 minutes" (for the screenshot of the locked pad)."""
+
+    status = "locked"
+    ok = False
+    seconds_left = 240
+    tries_left = 0
+
+    def message(self, lang: str) -> str:
+        from kiosk.staff import PinResult
+
+        return PinResult("locked", seconds_left=self.seconds_left).message(lang)
+
+
+def ops_busy() -> bool:
+    from ui import ops
+
+    return ops.busy()

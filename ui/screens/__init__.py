@@ -75,6 +75,13 @@ class Screen(QWidget):
         except RuntimeError:  # the field went away meanwhile (next question, wipe)
             pass
 
+    def on_back(self) -> bool:
+        """Back was pressed: True if the screen handled it itself (a page inside the screen)."""
+        return False
+
+    def set_compact(self, compact: bool) -> None:
+        """The on-screen keyboard is up on a short panel: give up what can be spared."""
+
     def enter(self) -> None:
         """Called each time the screen is shown: refresh from the flow."""
 

@@ -76,8 +76,16 @@ class QuestionScreen(Screen):
         self.pad: NumPad | None = None
         self.anonymous_button = None
         self.step: Step | None = None
+        self.compact = False
         flow.step_changed.connect(self._build)
         flow.errors_changed.connect(self._show_errors)
+
+    def set_compact(self, compact: bool) -> None:
+        """Keyboard up on a 768-pixel panel: tighter spacing makes room for the question,
+        three lines of the answer and Back/Next above the keys."""
+        self.compact = compact
+        self.left_layout.setSpacing(6 if compact else 14)
+        self.body.setContentsMargins(48, 4 if compact else 20, 48, 2 if compact else 12)
 
     # -- navigation bar ---------------------------------------------------------------------
     def primary(self):

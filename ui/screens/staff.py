@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QStackedWidget, QV
 
 from kiosk.i18n import N_, _, current_language
 from kiosk.receipts import format_datetime
-from ui import ops
+from ui import ops, theme
 from ui.flow import STAFF, STAFF_PIN
 from ui.screens import Screen
 from ui.widgets import NumPad, button, label, numeric_field, scroll_area, set_msgid, text_field
@@ -153,8 +153,9 @@ class ServicePicker(QWidget):
         lang = current_language()
         for s in sorted(self.core.catalog.services(), key=lambda s: s.name.get(lang) or s.code):
             b = button("", role="choice", object_name=f"pick-service-{s.code}")
-            b.setText(f"{s.name.get(lang) or s.code}  ·  {s.code}")
-            b.setAccessibleName(b.text())
+            text = f"{s.name.get(lang) or s.code}  ·  {s.code}"
+            b.setText(text.replace("&", "&&"))  # "&" is a shortcut marker on buttons
+            b.setAccessibleName(text)
             b.setCheckable(True)
             b.setChecked(s.code == current)
             b.clicked.connect(lambda _=False, code=s.code: self.picked.emit(code))
@@ -170,6 +171,14 @@ def _when(iso: str | None, lang: str) -> str:
         return iso
 
 
+# Denser than the citizen screens (trained staff, many actions), still >= 18 pt and finger-sized.
+STAFF_STYLE = f"""
+QPushButton {{ min-height: {theme.TOUCH_MIN_PX}px; padding: 0px 16px; font-size: 19pt; }}
+QLabel[role="card"] {{ padding: 8px 14px; }}
+QLineEdit {{ min-height: {theme.TOUCH_MIN_PX - 30}px; padding: 4px 12px; }}
+"""
+
+
 class StaffScreen(Screen):
     name = STAFF
     # Internal pages: the area itself, a service chooser for a dead item, the USB stick
@@ -178,8 +187,9 @@ class StaffScreen(Screen):
 
     def __init__(self, flow, parent=None) -> None:
         super().__init__(flow, parent)
-        self.body.setContentsMargins(32, 14, 32, 10)
-        self.body.setSpacing(10)
+        self.setStyleSheet(STAFF_STYLE)
+        self.body.setContentsMargins(32, 10, 32, 10)
+        self.body.setSpacing(8)
         self.pages = QStackedWidget()
         self.body.addWidget(self.pages, 1)
         self.new_codes: dict[str, str] = {}  # dead item ref -> service code chosen by the clerk
@@ -197,13 +207,17 @@ class StaffScreen(Screen):
     # -- building ----------------------------------------------------------------------------
     def _build_main(self) -> QWidget:
         page = QWidget()
-        row = QHBoxLayout(page)
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(8)
+        self.title = label(N_("Area petugas"), role="title")
+        outer.addWidget(self.title)
+        row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(28)
+        outer.addLayout(row, 1)
         left = QVBoxLayout()
-        left.setSpacing(10)
-        self.title = label(N_("Area petugas"), role="title")
-        left.addWidget(self.title)
+        left.setSpacing(8)
         self.summary = label("", role="card")
         self.summary.setObjectName("queue-summary")
         left.addWidget(self.summary)
@@ -231,7 +245,7 @@ class StaffScreen(Screen):
         row.addLayout(left, 3)
 
         right = QVBoxLayout()
-        right.setSpacing(10)
+        right.setSpacing(8)
         self.assisted = button(N_("Lapor untuk warga"), "edit", role="accent", object_name="staff-assisted")
         self.assisted.clicked.connect(self.flow.start_assisted)
         right.addWidget(self.assisted)
@@ -243,6 +257,7 @@ class StaffScreen(Screen):
         self.reprint = button(N_("Cetak ulang"), "print", object_name="staff-reprint")
         self.reprint.clicked.connect(self._reprint)
         reprint = QHBoxLayout()
+        self.code.setMinimumWidth(240)
         reprint.addWidget(self.code, 1)
         reprint.addWidget(self.reprint)
         right.addLayout(reprint)
@@ -355,11 +370,12 @@ class StaffScreen(Screen):
 
     def _show_summary(self, s: dict) -> None:
         lang = current_language()
+        sep = "   ·   "
         lines = [
-            _("Menunggu dikirim: {n}").format(n=s.get("queued", 0) + s.get("sending", 0)),
-            _("Menunggu nomor dari server: {n}").format(n=s.get("awaiting_token", 0)),
-            _("Terkirim: {n}").format(n=s.get("sent", 0)),
-            _("Ditolak: {n}").format(n=s.get("dead", 0)),
+            _("Menunggu dikirim: {n}").format(n=s.get("queued", 0) + s.get("sending", 0)) + sep
+            + _("Ditolak: {n}").format(n=s.get("dead", 0)),
+            _("Terkirim: {n}").format(n=s.get("sent", 0)) + sep
+            + _("Menunggu nomor dari server: {n}").format(n=s.get("awaiting_token", 0)),
             _("Menunggu paling lama sejak: {when}").format(
                 when=_when(s.get("oldest_waiting"), lang) if s.get("oldest_waiting") else _("tidak ada")),
             _("Terakhir berhasil terkirim: {when}").format(when=_when(s.get("last_success_at"), lang)),
@@ -424,6 +440,13 @@ class StaffScreen(Screen):
     def _say(self, text: str) -> None:
         self.message.setText(text)
         self.message.show()
+
+    def on_back(self) -> bool:
+        """Back on a sub-page (service chooser, USB stick, exit) returns to the staff area itself."""
+        if self.pages.currentIndex() != self.MAIN:
+            self._back_to_main()
+            return True
+        return False
 
     def _back_to_main(self) -> None:
         self.pages.setCurrentIndex(self.MAIN)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QLineEdit, QPlainTextEd
 from kiosk.i18n import N_, _, current_language
 from ui.flow import ASSISTED, Step
 from ui.screens import Screen
-from ui.screens.staff import ServicePicker
+from ui.screens.staff import STAFF_STYLE, ServicePicker
 from ui.widgets import ChoiceList, DateTimePicker, button, label, set_invalid, set_msgid, text_area, text_field
 
 _MAX_LENGTH = {"string": 200, "name": 80, "nik": 16, "phone": 16, "stall": 10, "number": 12}
@@ -32,6 +32,7 @@ class AssistedScreen(Screen):
 
     def __init__(self, flow, parent=None) -> None:
         super().__init__(flow, parent)
+        self.setStyleSheet(STAFF_STYLE)
         self.body.setContentsMargins(32, 14, 32, 10)
         self.body.setSpacing(10)
         head = QHBoxLayout()
