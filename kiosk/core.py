@@ -451,7 +451,9 @@ class KioskCore:
         """Folders a clerk may export to: ``staff.export_dir`` if set, else mounted removable
         media under ``/media`` and ``/run/media`` (``roots`` and ``mounts_only`` for tests)."""
         if self.cfg.staff.export_dir and roots is None:
-            return [Path(self.cfg.staff.export_dir).expanduser()]
+            # Not there (the stick is not plugged in): nothing to offer, never a file in its place.
+            configured = Path(self.cfg.staff.export_dir).expanduser()
+            return [configured] if configured.is_dir() and os.access(configured, os.W_OK) else []
         found: list[Path] = []
         for root in roots or MEDIA_ROOTS:
             base = Path(root)

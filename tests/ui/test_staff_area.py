@@ -224,3 +224,14 @@ def test_back_from_the_staff_area_locks_it_again(qtbot, make_window, core):
     tap(qtbot, window.back_button)
     assert window.flow.screen == "welcome"
     assert not window.flow.staff_ok
+
+
+def test_configured_stick_not_plugged_in_writes_nothing(qtbot, make_window, make_core, tmp_path):
+    stick = tmp_path / "media" / "KIOSK-USB"  # configured, but not mounted
+    core = with_pin(make_core(), export_dir=str(stick))
+    file_anonymous(core, "Belum terkirim")
+    window = make_window(core)
+    open_staff_area(qtbot, window)
+    tap(qtbot, find(window, "staff-export"))
+    assert "flashdisk" in find(window, "staff-message").text().lower()
+    assert not stick.exists()
