@@ -3,6 +3,7 @@ title, at least three lines of the field and Back/Next above the keys; the staff
 its actions without a horizontal squeeze."""
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QRect
 from uihelpers import find, start_service, visible_named
 
@@ -22,8 +23,10 @@ def shown_part(widget, window) -> QRect:
     return rect
 
 
-def test_text_question_and_back_next_above_the_keyboard_at_1366x768(qtbot, make_window, core):
+@pytest.mark.parametrize("lang", ["id", "jv", "en"])
+def test_text_question_and_back_next_above_the_keyboard_at_1366x768(qtbot, make_window, core, lang):
     window = make_window(core, size=(1366, 768))
+    window.flow.set_language(lang)
     start_service(qtbot, window, "complaint", "UMM-SARAN")
     qtbot.waitUntil(lambda: window.keyboard.isVisible() and window.keyboard.height() > 100, timeout=5000)
     qtbot.waitUntil(lambda: not window.header.isVisible(), timeout=3000)
@@ -35,9 +38,11 @@ def test_text_question_and_back_next_above_the_keyboard_at_1366x768(qtbot, make_
         assert r == on_window(w, window), f"{w.objectName()} is cut off"
         assert r.bottom() < keys_top, f"{w.objectName()} is under the keyboard"
     shown = shown_part(field, window)
+    assert shown == on_window(field, window), "the answer field is cut off"
     assert shown.bottom() < keys_top
     three_lines = 3 * field.fontMetrics().lineSpacing()
-    assert shown.height() >= three_lines, (shown.height(), three_lines)
+    assert shown.height() >= three_lines, (shown.height(), three_lines, on_window(field, window), keys_top,
+                                           on_window(window.nav, window), on_window(window.current.scroll, window))
     # The keys stay big enough for a finger.
     assert window.keyboard.height() >= 220
 

@@ -30,6 +30,8 @@ from ui.widgets import (
 )
 
 _NUMPAD_EXTRA = {"stall": "ABCDEFGH-", "phone": "+"}
+COMPACT_TEXT_PX = 170
+QWIDGETSIZE_MAX = (1 << 24) - 1
 
 
 class QuestionScreen(Screen):
@@ -86,6 +88,13 @@ class QuestionScreen(Screen):
         self.compact = compact
         self.left_layout.setSpacing(6 if compact else 14)
         self.body.setContentsMargins(48, 4 if compact else 20, 48, 2 if compact else 12)
+        self._fit_field()
+
+    def _fit_field(self) -> None:
+        # Four lines of the answer while the keyboard is up (three must show; a long hint in
+        # Javanese takes two lines); the whole field again when it goes.
+        if isinstance(self.field, QPlainTextEdit):
+            self.field.setMaximumHeight(COMPACT_TEXT_PX if self.compact else QWIDGETSIZE_MAX)
 
     # -- navigation bar ---------------------------------------------------------------------
     def primary(self):
@@ -181,6 +190,7 @@ class QuestionScreen(Screen):
             self._anonymous(flow.anonymous, refocus=False)
         if self.pad is not None:
             self.pad.show()
+        self._fit_field()
         self._texts()
         self._show_errors()
         self.nav_changed.emit()
