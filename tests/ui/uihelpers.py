@@ -331,6 +331,8 @@ def tour(qtbot, window, *, typing: bool = True, lang: str | None = None):
     settle()
     yield "staff"
     staff._pick_service(dead.ref, dead.service_code)
+    laid_out = lambda p: p.height() >= p.minimumSizeHint().height()  # noqa: E731
+    qtbot.waitUntil(lambda: laid_out(staff.picker), timeout=5000)
     settle()
     yield "staff-pick-service"
     staff._back_to_main()
@@ -339,7 +341,8 @@ def tour(qtbot, window, *, typing: bool = True, lang: str | None = None):
     yield "staff-exit-confirm"
     staff._back_to_main()
     flow.start_assisted()
-    settle()
+    qtbot.waitUntil(lambda: laid_out(window.current.picker), timeout=5000)
+    qtbot.wait(300)  # (a fresh list of 35 buttons needs a few frames before a grab shows it)
     yield "assisted-pick-service"
     flow.set_value("description", "Got di los ikan mampet sejak Senin")
     flow.set_value("reporter.name", "Siti Aminah")

@@ -160,6 +160,9 @@ class ServicePicker(QWidget):
             b.setChecked(s.code == current)
             b.clicked.connect(lambda _=False, code=s.code: self.picked.emit(code))
             self.lay.addWidget(b)
+        # Its new height must reach the scroll area around it now, not at some later layout pass.
+        self.lay.activate()
+        self.updateGeometry()
 
 
 def _when(iso: str | None, lang: str) -> str:

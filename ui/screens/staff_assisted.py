@@ -16,7 +16,18 @@ from kiosk.i18n import N_, _, current_language
 from ui.flow import ASSISTED, Step
 from ui.screens import Screen
 from ui.screens.staff import STAFF_STYLE, ServicePicker
-from ui.widgets import ChoiceList, DateTimePicker, button, label, set_invalid, set_msgid, text_area, text_field
+from ui import theme
+from ui.widgets import (
+    ChoiceList,
+    DateTimePicker,
+    button,
+    label,
+    scroll_area,
+    set_invalid,
+    set_msgid,
+    text_area,
+    text_field,
+)
 
 _MAX_LENGTH = {"string": 200, "name": 80, "nik": 16, "phone": 16, "stall": 10, "number": 12}
 _HINTS = {
@@ -55,7 +66,11 @@ class AssistedScreen(Screen):
         self.body.addLayout(row)
         self.picker = ServicePicker(self.core)
         self.picker.picked.connect(self._picked)
-        self.body.addWidget(self.picker)
+        # The list scrolls in its own area under the service row (35 services would otherwise
+        # make the whole page as tall as the list).
+        self.picker_scroll = scroll_area(self.picker)
+        self.picker_scroll.setMinimumHeight(3 * theme.TOUCH_MIN_PX)
+        self.body.addWidget(self.picker_scroll, 1)
         self.form = QWidget()
         self.form_layout = QVBoxLayout(self.form)
         self.form_layout.setContentsMargins(0, 0, 0, 0)
@@ -65,7 +80,8 @@ class AssistedScreen(Screen):
         self.submit_error.setObjectName("assisted-error")
         self.submit_error.hide()
         self.body.addWidget(self.submit_error)
-        self.body.addStretch(1)
+        self.stretch = QWidget()  # takes the free height while the form is short
+        self.body.addWidget(self.stretch, 1)
         self.fields: dict[str, QWidget] = {}
         self.errors: dict[str, QWidget] = {}
         self.anonymous = None
@@ -117,7 +133,9 @@ class AssistedScreen(Screen):
 
     def _show_picker(self) -> None:
         self.picker.fill(self.flow.service.code if self.flow.service else "")
-        self.picker.show()
+        self.picker_scroll.show()
+        self.picker_scroll.verticalScrollBar().setValue(0)
+        self.stretch.hide()
         self.form.hide()
         self.change_service.hide()
 
@@ -160,7 +178,8 @@ class AssistedScreen(Screen):
         for step in flow.steps:
             self.form_layout.addWidget(self._question(step, lang))
         self._built_for = flow.service.code if flow.service else None
-        self.picker.hide()
+        self.picker_scroll.hide()
+        self.stretch.show()
         self.form.show()
         self.change_service.show()
         self._virtual_keyboard(self.keyboard_toggle.isChecked())
