@@ -46,10 +46,11 @@ class ServiceScreen(Screen):
         self._build(self.search.text())
 
     def clear(self) -> None:
+        # Only the search words are the citizen's; the tiles are rebuilt on the next enter(),
+        # so rebuilding them here (~100 ms) would only stall the GUI thread on every wipe.
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
-        self._build("")
 
     def retranslate(self) -> None:
         super().retranslate()
