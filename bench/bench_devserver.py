@@ -8,16 +8,15 @@ Measured over loopback with one keep-alive ``requests.Session`` (as the kiosk's 
 """
 from __future__ import annotations
 
-import socket
 import tempfile
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlencode
 
 import requests
+
+from bench._trivial import trivial_server
 
 from devserver import Simulator
 
@@ -33,35 +32,6 @@ BODY = urlencode({
 FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
 
 
-def _trivial_server(nodelay: bool) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def setup(self) -> None:
-            super().setup()
-            if nodelay:
-                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def _answer(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            body = b'[{"service_request_id": "1"}]'
-            self.send_response(201)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_GET = do_POST = _answer
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
 def _rate(n: int, call) -> float:
     session = requests.Session()
     call(session)  # connect and warm up
@@ -75,7 +45,7 @@ def _rate(n: int, call) -> float:
 
 def run() -> list[dict]:
     rows: list[dict] = []
-    trivial = _trivial_server(nodelay=True)
+    trivial = trivial_server(nodelay=True)
     trivial_url = f"http://127.0.0.1:{trivial.server_address[1]}/open311/v2"
     with tempfile.TemporaryDirectory() as tmp, Simulator(db_path=Path(tmp) / "sim.db") as sim:
         body = BODY + "&api_key=demo-key"
@@ -101,7 +71,7 @@ def run() -> list[dict]:
     trivial.shutdown()
     trivial.server_close()
 
-    nagle = _trivial_server(nodelay=False)
+    nagle = trivial_server(nodelay=False)
     nagle_url = f"http://127.0.0.1:{nagle.server_address[1]}/open311/v2/requests.json"
     nagle_rate = _rate(N_NAGLE, lambda s: s.post(nagle_url, data=body, headers=FORM))
     nagle.shutdown()

@@ -16,19 +16,18 @@ it is a tmpfs).
 from __future__ import annotations
 
 import gc
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlencode
 
 import requests
+
+from bench._trivial import trivial_server
 
 from devserver import Simulator
 from offline_queue import Open311Client, Outbox, SyncWorker
@@ -91,26 +90,6 @@ def bench_enqueue(folder: Path) -> list[dict]:
 
 # -- sync throughput --------------------------------------------------------------------------
 
-class _Trivial(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def setup(self) -> None:
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        body = b'[{"service_request_id": "1"}]'
-        self.send_response(201)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 def _drain_rate(folder: Path, name: str, base_url: str) -> float:
     outbox = Outbox(folder / f"{name}.sqlite3")
     for i in range(N_SYNC):
@@ -131,10 +110,7 @@ def bench_sync(folder: Path) -> list[dict]:
     """Like with like: the kiosk's sync and the bare POST loop answer to the same trivial server,
     so the ratio is the kiosk's own cost (claim, durable state change, classification).  The
     simulator row adds what a real server's work (parse, store, idempotency) costs on top."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Trivial)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
+    server = trivial_server()
     base = f"http://127.0.0.1:{server.server_address[1]}/open311/v2"
     url = f"{base}/requests.json"
     ours = _drain_rate(folder, "sync-trivial", base)
