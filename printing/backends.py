@@ -77,7 +77,7 @@ class FilePrinter:
             n += 1
             target = self.folder / f"{stem}-{n}{ext}"
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".printing-", suffix=ext)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".printing-", suffix=ext + ".part")  # never a half-written *.pdf
             os.fchmod(fd, 0o644)  # mkstemp makes 0600; a receipt is not secret
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from kiosk.i18n import N_, _
 from ui import theme
 from ui.bridge import SyncBridge
-from ui.flow import SCREENS, WELCOME, Flow
+from ui.flow import WELCOME, Flow
 from ui.icons import icon, pixmap
 from ui.keyboard import KeyboardPanel
 from ui.screens import Screen

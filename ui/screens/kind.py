@@ -1,8 +1,7 @@
 """Complaint or service request?"""
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout
 
 from kiosk.i18n import N_, _
 from ui.flow import KIND

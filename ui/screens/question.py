@@ -7,7 +7,7 @@ Whatever is entered goes to the ``Flow`` at once, so Back and the review never l
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, _, current_language

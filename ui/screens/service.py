@@ -1,13 +1,12 @@
 """Choose the service: grouped tiles with icons, and a keyword search."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, _, current_language
 from ui import theme
 from ui.flow import SERVICE
-from ui.icons import icon, pixmap
+from ui.icons import pixmap
 from ui.screens import Screen
 from ui.widgets import Tile, label, scroll_area, set_msgid, text_field
 

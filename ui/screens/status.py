@@ -9,7 +9,7 @@ from ui import theme
 from ui.flow import STATUS
 from ui.icons import pixmap
 from ui.screens import Screen
-from ui.widgets import button, label, scroll_area, set_msgid, text_field
+from ui.widgets import label, scroll_area, set_msgid, text_field
 
 
 class StatusScreen(Screen):
