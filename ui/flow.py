@@ -84,6 +84,19 @@ class Step:
         return [(v.key, v.name.get(lang) or v.key) for v in self.attribute.values]
 
 
+# The questions every service ends with (the service's own questions come before them).
+NIK_STEP = Step("reporter.nik", "nik", question_msgid=N_("Nomor Induk Kependudukan (NIK)"),
+                hint_msgid=N_("16 angka, ada di KTP Anda."), icon="idcard")
+REPORTER_STEPS = (
+    Step("location.stall", "stall", question_msgid=N_("Nomor kios atau los (jika ada)"),
+         hint_msgid=N_("Boleh dikosongkan. Tekan Lanjut jika tidak ada."), icon="stall"),
+    Step("reporter.name", "name", question_msgid=N_("Siapa nama Anda?"),
+         hint_msgid=N_("Nama tidak dicetak di tanda terima. Anda boleh tidak menyebutkan nama."), icon="user"),
+    Step("reporter.phone", "phone", question_msgid=N_("Nomor HP untuk kabar perkembangan"),
+         hint_msgid=N_("Contoh: 0812 3456 7890. Wajib diisi bila Anda menyebutkan nama."), icon="phone"),
+)
+
+
 def steps_for(service: Service, kind: str) -> list[Step]:
     """The questions asked for ``service``: what happened, its own fields, stall, contact."""
     steps = [
@@ -106,42 +119,8 @@ def steps_for(service: Service, kind: str) -> list[Step]:
         has_nik = has_nik or editor == "nik"
         steps.append(Step(f"attributes.{attr.code}", editor, attribute=attr, icon="info"))
     if service.asks_nik and not has_nik:
-        steps.append(
-            Step(
-                "reporter.nik",
-                "nik",
-                question_msgid=N_("Nomor Induk Kependudukan (NIK)"),
-                hint_msgid=N_("16 angka, ada di KTP Anda."),
-                icon="idcard",
-            )
-        )
-    steps.append(
-        Step(
-            "location.stall",
-            "stall",
-            question_msgid=N_("Nomor kios atau los (jika ada)"),
-            hint_msgid=N_("Boleh dikosongkan. Tekan Lanjut jika tidak ada."),
-            icon="stall",
-        )
-    )
-    steps.append(
-        Step(
-            "reporter.name",
-            "name",
-            question_msgid=N_("Siapa nama Anda?"),
-            hint_msgid=N_("Nama tidak dicetak di tanda terima. Anda boleh tidak menyebutkan nama."),
-            icon="user",
-        )
-    )
-    steps.append(
-        Step(
-            "reporter.phone",
-            "phone",
-            question_msgid=N_("Nomor HP untuk kabar perkembangan"),
-            hint_msgid=N_("Contoh: 0812 3456 7890. Wajib diisi bila Anda menyebutkan nama."),
-            icon="phone",
-        )
-    )
+        steps.append(NIK_STEP)
+    steps.extend(REPORTER_STEPS)
     return steps
 
 
