@@ -52,25 +52,31 @@ v2 on a ``requests.Session`` without urllib3 retries. ``post_request(body, key) 
 ``token(tok)``, ``requests(ids)``, ``request(id)``, ``server_date()`` raise
 :class:`Open311Error` (``kind``: offline, refused, not_found, server, bad_answer).
 
-**Outcome(action, service_request_id, token, reason, retry_after, http_status)** -- ``action``
-in ``sent | awaiting_token | retry | pause | dead | unknown_service`` per DESIGN.md's table.
+**Outcome(action, service_request_id, token, reason, retry_after, http_status, fault,
+uncertain)** -- ``action`` in ``sent | awaiting_token | retry | pause | hold | dead |
+unknown_service`` per DESIGN.md's table; ``fault`` a :class:`FaultKind` (never parse
+``reason``); ``uncertain`` when the server may have created it without saying so.
+Each exchange has an overall ``deadline_s`` and ``max_answer_bytes``; ``search_requests``
+lists recent requests (for reconciliation by the tracking code in the description).
 
 **SyncWorker(outbox, client, *, retry_base=2.0, retry_cap=300.0, on_unknown_service=None,
 token_poll_s=30.0, clock=time.time)** -- ``start()``, ``stop(timeout)``, ``wake()``,
 ``run_once() -> bool``, ``drain(deadline=None) -> int``, ``subscribe(callback)``, ``status``.
 Events are :class:`SyncStatus` ``(network, paused, pause_reason, counts, last_error,
-last_success_at)``, delivered on the worker's thread.
+last_success_at, fault)``, delivered on the worker's thread.
 
 **retry.backoff_delay(attempt, *, base, cap, retry_after)** -- full-jitter backoff.
 """
 from ._client import Open311Client, Open311Error, Outcome
+from ._fault import FaultKind
+from ._reconcile import holds_code
 from ._outbox import STATES, DuplicateRef, Item, Outbox, OutboxError, OutboxFull, StateError
 from ._worker import SyncStatus, SyncWorker
 from .retry import backoff_delay
 
 __all__ = [
     "Outbox", "Item", "STATES", "OutboxError", "OutboxFull", "DuplicateRef", "StateError",
-    "Open311Client", "Open311Error", "Outcome",
+    "Open311Client", "Open311Error", "Outcome", "FaultKind", "holds_code",
     "SyncWorker", "SyncStatus",
     "backoff_delay",
 ]

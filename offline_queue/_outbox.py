@@ -23,6 +23,7 @@ datetimes.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import math
@@ -90,6 +91,10 @@ class Item:
     sent_at: datetime | None
     erased_at: datetime | None
     server_status: dict[str, Any] | None = field(default=None)
+    #: Set by :meth:`Outbox.claim` when an earlier attempt's outcome is unknown (a timeout,
+    #: a lost connection, a crash in ``sending``): when that attempt began. The worker must
+    #: look for it on the server before it posts again.
+    unsure_since: datetime | None = field(default=None)
 
 
 _COLUMNS = (
@@ -321,6 +326,9 @@ class Outbox:
                 )
             if version < 1:
                 _create_schema(sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False))
+            # Attempts whose outcome is not known yet (see Item.unsure_since). Its own table,
+            # created if missing, so older files gain it without a schema version step.
+            conn.execute("CREATE TABLE IF NOT EXISTS unsure (item_id INTEGER PRIMARY KEY, since INTEGER NOT NULL)")
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
@@ -372,6 +380,7 @@ class Outbox:
         the sync worker send one probe item to learn whether a pause can end.
         """
         now = _ts(now)
+        started = _ts(None)
         with self._write(durable=False) as conn:
             if not ignore_pause and self._fact(conn, _FACT_PAUSED) is not None:
                 return None
@@ -379,12 +388,20 @@ class Outbox:
                 f"UPDATE items SET state = 'sending', attempts = attempts + 1, updated_at = ? "
                 f"WHERE id = (SELECT id FROM items WHERE state = 'queued' AND next_attempt_at <= ? "
                 f"ORDER BY next_attempt_at, id LIMIT 1) RETURNING {_COLUMNS}",
-                (_ts(None), now),
+                (started, now),
             ).fetchone()
-        return _item(row) if row else None
+            if row is None:
+                return None
+            # From now until an answer is recorded, this attempt's outcome is unknown: a crash
+            # leaves the mark, and the next sender reconciles before it posts again.
+            prior = conn.execute("SELECT since FROM unsure WHERE item_id = ?", (row[0],)).fetchone()
+            if prior is None:
+                conn.execute("INSERT INTO unsure (item_id, since) VALUES (?, ?)", (row[0], started))
+        item = _item(row)
+        return item if prior is None else dataclasses.replace(item, unsure_since=_dt(prior[0]))
 
     def _transition(self, id: int, allowed: tuple[str, ...], sets: str, params: tuple,
-                    success_at: int | None = None) -> Item:
+                    success_at: int | None = None, settled: bool = True) -> Item:
         marks = ",".join("?" * len(allowed))
         with self._write() as conn:
             row = conn.execute(
@@ -399,6 +416,8 @@ class Outbox:
                 )
             if success_at is not None:
                 self._set_fact(conn, _FACT_LAST_SUCCESS, success_at)
+            if settled:  # an answer is recorded: no attempt of this row is unknown any more
+                conn.execute("DELETE FROM unsure WHERE item_id = ?", (id,))
         return _item(row)
 
     def mark_sent(self, id: int, service_request_id: str | None, *, now: Instant | None = None) -> Item:
@@ -418,16 +437,59 @@ class Outbox:
             (token,), success_at=now,
         )
 
-    def mark_retry(self, id: int, reason: str, next_attempt_at: Instant) -> Item:
-        """``sending`` -> ``queued``, not to be claimed before ``next_attempt_at``."""
+    def mark_retry(self, id: int, reason: str, next_attempt_at: Instant, *, unsure: bool = False) -> Item:
+        """``sending`` -> ``queued``, not to be claimed before ``next_attempt_at``.
+
+        ``unsure=True``: the attempt's outcome is unknown (timeout, lost connection), so the
+        row stays marked for reconciliation; otherwise the server's answer settled it.
+        """
         return self._transition(
             id, ("sending",), "state = 'queued', last_error = ?, next_attempt_at = ?",
-            (reason, _ts(next_attempt_at)),
+            (reason, _ts(next_attempt_at)), settled=not unsure,
         )
+
+    def recover_item(self, id: int) -> bool:
+        """``sending`` -> ``queued`` for one row whose result could not be recorded (e.g. the
+        disk filled right after the POST). Its unsure mark stays: it is reconciled before any
+        re-post. True if the row was moved."""
+        with self._write() as conn:
+            return conn.execute(
+                "UPDATE items SET state = 'queued', updated_at = ? WHERE id = ? AND state = 'sending'",
+                (_ts(None), id),
+            ).rowcount > 0
+
+    def pull_back_holds(self, latest: Instant) -> int:
+        """Queued rows due later than ``latest`` become due at ``latest``; returns how many.
+        After the clock was wrong (a hold computed in 2040, then the clock corrected) nothing
+        waits longer than the retry cap."""
+        limit = _ts(latest)
+        with self._write() as conn:
+            return conn.execute(
+                "UPDATE items SET next_attempt_at = ?, updated_at = ? WHERE state = 'queued' AND next_attempt_at > ?",
+                (limit, _ts(None), limit),
+            ).rowcount
+
+    def dead_reasons(self) -> list[tuple[str, int]]:
+        """The reasons of dead items with how many share each, most first (staff re-queue
+        all the items of one reason in one action)."""
+        rows = self._read(
+            "SELECT coalesce(last_error, ''), count(*) FROM items WHERE state = 'dead' "
+            "GROUP BY 1 ORDER BY 2 DESC, 1"
+        )
+        return [(r[0], r[1]) for r in rows]
 
     def mark_dead(self, id: int, reason: str) -> Item:
         """``sending``/``queued`` -> ``dead``: rejected for good, kept for staff to review."""
         return self._transition(id, ("sending", "queued"), "state = 'dead', last_error = ?", (reason,))
+
+    def mark_dead_if_queued(self, id: int, reason: str) -> bool:
+        """``queued`` -> ``dead`` (a refusal held back until the next answer showed it was this
+        item's alone); False if the row moved meanwhile."""
+        try:
+            self._transition(id, ("queued",), "state = 'dead', last_error = ?", (reason,))
+        except StateError:
+            return False
+        return True
 
     def requeue(self, ref: str, *, service_code: str | None = None, body: str | None = None,
                 meta: dict[str, Any] | None = None, now: Instant | None = None) -> Item:

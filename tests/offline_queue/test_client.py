@@ -280,7 +280,7 @@ def test_a_redirect_is_not_followed_for_a_post(scripted) -> None:
     (422, {"code": "E_DUP", "description": "sudah ada"}, "dead", "HTTP 422: E_DUP: sudah ada"),
     (413, {"detail": "Payload too large"}, "dead", "HTTP 413: Payload too large"),
     (415, {"message": "bad type"}, "dead", "HTTP 415: bad type"),
-    (418, {"whatever": [1, 2]}, "dead", 'HTTP 418: {"whatever": [1, 2]}'),
+    (418, {"whatever": [1, 2]}, "dead", "HTTP 418: whatever: 1; 2"),
     (401, {"error": "invalid_token"}, "pause", "HTTP 401: invalid_token"),
     (403, b"Forbidden", "pause", "HTTP 403: Forbidden"),
     (404, [{"code": 404, "description": "service_code not found"}], "unknown_service", "HTTP 404: service_code not found"),
