@@ -15,12 +15,23 @@ In a test::
 
 From a shell: ``python -m devserver --port 8311 --faults 500:0.1,drop:0.1``.
 
+Profiles (``--profile`` / ``Simulator(profile=...)``): ``default`` is DESIGN.md's server with
+its extensions. ``plain`` behaves like the third-party Open311 servers provinces really run:
+it ignores ``Idempotency-Key``; stores no ``attribute[...]`` nor contact fields
+(first/last name, phone, email); answers a bad key with ``400 {"code": 400, "detail":
+["Invalid API key"]}``, an unknown service with ``403 {"code": 403, "detail": "... service
+..."}`` and validation errors as ``{"non_field_errors": [...]}``; sends numeric service codes
+as JSON numbers and list values double-wrapped (``{"key": {"key", "name"}, "name": {...}}``);
+and reads ``requests.json``'s ``start_date``/``end_date`` as local time, so a UTC window
+misses recent requests. The description is kept byte-exact and ``GET requests.json`` lists
+recent requests (newest first), as both real servers do.
+
 Control endpoints (for tests that run it as a subprocess), outside the Open311 prefix:
 ``GET /_control/requests`` (what :meth:`Simulator.requests` returns), ``GET /_control/stats``
 (``{"posts", "requests", "faults", "token_delay"}``), ``POST /_control/faults`` (JSON: a SPEC
 string, a fault dict, or ``{"spec": ..., "seed": N}``), ``POST /_control/status``
 (``{"service_request_id", "status", "notes"}``), ``POST /_control/token_delay``
-(``{"seconds": N}``).
+(``{"seconds": N}``), ``POST /_control/hang`` (``{"seconds": N}``; 0 ends a hang).
 """
 from __future__ import annotations
 
@@ -46,9 +57,10 @@ class Simulator:
 
     def __init__(self, db_path: str | Path | None = None, api_key: str | None = "demo-key",
                  faults: Any = None, catalog: str | Path | dict | None = None, token_delay: float = 0.0,
-                 seed: int | None = None, host: str = "127.0.0.1", port: int = 0, verbose: bool = False) -> None:
+                 seed: int | None = None, host: str = "127.0.0.1", port: int = 0, verbose: bool = False,
+                 profile: str = "default") -> None:
         self._options = dict(db_path=db_path, api_key=api_key, faults=faults, catalog=catalog,
-                             token_delay=token_delay, seed=seed, verbose=verbose)
+                             token_delay=token_delay, seed=seed, verbose=verbose, profile=profile)
         self._host, self._port = host, port
         self._server: SimulatorHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -126,6 +138,18 @@ class Simulator:
     @property
     def faults(self) -> str:
         return self._live().plan.spec()
+
+    def hang(self, seconds: float) -> None:
+        """Stall for ``seconds``: requests wait (their bodies read), then are served in
+        arrival order, as a stalled server works through its backlog. 0 ends a hang now."""
+        if seconds > 0:
+            self._live().gate.hang(seconds)
+        else:
+            self._live().gate.release()
+
+    @property
+    def profile(self) -> str:
+        return self._options["profile"]
 
     def set_token_delay(self, seconds: float) -> None:
         self._options["token_delay"] = seconds

@@ -26,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--catalog", default=None, help='JSON {"services": [...], "definitions": {...}} instead of the built-in one')
     p.add_argument("--token-delay", type=float, default=0.0, help="seconds before a batch token resolves")
     p.add_argument("--seed", type=int, default=None, help="seed for the fault dice (reproducible runs)")
+    p.add_argument("--profile", choices=("default", "plain"), default="default",
+                   help="default: DESIGN.md's server; plain: behaves like the real provincial servers")
     p.add_argument("--quiet", action="store_true", help="do not log requests on standard error")
     return p
 
@@ -41,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         server = make_server(args.host, args.port, db_path=args.db, api_key=args.api_key or None,
                              faults=args.faults, catalog=catalog, token_delay=args.token_delay,
-                             seed=args.seed, verbose=not args.quiet)
+                             seed=args.seed, verbose=not args.quiet, profile=args.profile)
     except OSError as exc:
         print(f"devserver: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 1

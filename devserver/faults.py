@@ -4,7 +4,8 @@ A fault set is chosen per run (``--faults SPEC``) and can be swapped at run time
 simulator can play a good day and a bad day in the same test. The SPEC is a comma list of
 ``name:probability`` or ``name:probability:param``::
 
-    500:0.1,503:0.05:2,429:0.05:1,slow:0.05:3,drop:0.1,html:0.05,badkey:1
+    500:0.1,503:0.05:2,429:0.05:1,slow:0.05:3,drop:0.1,html:0.05,badkey:1,trickle:0.1:1,
+    huge:0.01:50,error200:0.05
 
 At most one fault hits a request: one draw from a seeded ``random.Random`` is walked
 through the cumulative probabilities in the order given, so a run is reproducible with
@@ -23,9 +24,11 @@ from typing import Any, Mapping
 #: Answer at once with this status and no commit.
 ERROR_STATUSES = {"500": 500, "502": 502, "504": 504, "503": 503, "429": 429, "408": 408, "409": 409}
 #: Faults that need a numeric parameter, and its default.
-DEFAULT_PARAMS = {"503": 1.0, "429": 1.0, "slow": 2.0, "timeout": 30.0}
-#: Every fault name the simulator knows (without the ``get`` prefix).
-KNOWN = frozenset([*ERROR_STATUSES, "slow", "timeout", "drop", "html", "badkey"])
+DEFAULT_PARAMS = {"503": 1.0, "429": 1.0, "slow": 2.0, "timeout": 30.0, "trickle": 1.0, "huge": 50.0}
+#: Every fault name the simulator knows (without the ``get`` prefix). ``trickle:p:S`` writes
+#: the whole answer one byte every S seconds; ``huge:p:MB`` answers 200 with MB megabytes of
+#: JSON (nothing stored); ``error200`` answers 200 with an Open311 error array (nothing stored).
+KNOWN = frozenset([*ERROR_STATUSES, "slow", "timeout", "drop", "html", "badkey", "trickle", "huge", "error200"])
 
 
 class FaultSpecError(ValueError):

@@ -13,6 +13,7 @@ import re
 import socket
 import sys
 import threading
+import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -38,6 +39,13 @@ CAPTIVE_PORTAL = (
 )
 PROXY_PAGE = "<html><head><title>{code} {phrase}</title></head><body><center><h1>{code} {phrase}</h1></center><hr><center>nginx</center></body></html>"
 
+#: ``default``: DESIGN.md's server, extensions included. ``plain``: what the Open311 servers
+#: provinces really run do (see :mod:`devserver`): no Idempotency-Key, no attributes or
+#: contact fields stored, other error shapes and codes, numeric codes, wrapped list values,
+#: date filters that do not work.
+PROFILES = ("default", "plain")
+PLAIN_DROPPED_FIELDS = frozenset({"first_name", "last_name", "phone", "email"})
+
 _ROUTE = re.compile(r"^(services|requests|tokens)(?:/(.+?))?\.([A-Za-z0-9]+)$")
 _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 
@@ -51,6 +59,51 @@ class ClientError(Exception):
         self.description = description
 
 
+class HangGate:
+    """A server that stalls: while hung, every Open311 request (its body read) waits; when the
+    hang ends they are served one by one in arrival order, as a stalled server works
+    through its backlog (an abandoned POST lands before a later search is answered)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._until = 0.0
+        self._next_ticket = 0
+        self._serving = 0
+
+    def hang(self, seconds: float) -> None:
+        with self._cond:
+            self._until = max(self._until, time.monotonic() + seconds)
+            self._cond.notify_all()
+
+    def release(self) -> None:
+        with self._cond:
+            self._until = 0.0
+            self._cond.notify_all()
+
+    @property
+    def hung(self) -> bool:
+        return time.monotonic() < self._until
+
+    def enter(self, stopping: threading.Event) -> int | None:
+        """Wait for our turn; returns a ticket to :meth:`leave`, or None when not hung."""
+        with self._cond:
+            if not self.hung and self._next_ticket == self._serving:
+                return None
+            ticket = self._next_ticket
+            self._next_ticket += 1
+            while not stopping.is_set() and (self.hung or self._serving != ticket):
+                wait = self._until - time.monotonic()
+                self._cond.wait(wait if wait > 0 else 0.5)
+            return ticket
+
+    def leave(self, ticket: int | None) -> None:
+        if ticket is None:
+            return
+        with self._cond:
+            self._serving = ticket + 1
+            self._cond.notify_all()
+
+
 class SimulatorHTTPServer(ThreadingHTTPServer):
     """Holds the simulator's state for the handlers and tracks open sockets for a clean stop."""
 
@@ -59,7 +112,11 @@ class SimulatorHTTPServer(ThreadingHTTPServer):
     request_queue_size = 128  # many kiosks (or a load test) connecting at once
 
     def __init__(self, address: tuple[str, int], *, store: Store, catalog: Catalog, api_key: str | None,
-                 plan: FaultPlan, token_delay: float, verbose: bool = False) -> None:
+                 plan: FaultPlan, token_delay: float, verbose: bool = False, profile: str = "default") -> None:
+        if profile not in PROFILES:
+            raise ValueError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})")
+        self.profile = profile
+        self.gate = HangGate()
         self.store = store
         self.catalog = catalog
         self.api_key = api_key
@@ -131,7 +188,8 @@ def _number(fields: Mapping[str, str], name: str, low: float, high: float) -> fl
     return value
 
 
-def validate(catalog: Catalog, fields: Mapping[str, str], attributes: Mapping[str, Any]) -> tuple[dict, float | None, float | None]:
+def validate(catalog: Catalog, fields: Mapping[str, str], attributes: Mapping[str, Any],
+             check_attributes: bool = True) -> tuple[dict, float | None, float | None]:
     """The checks a GeoReport v2 server makes before it creates a request."""
     code = fields.get("service_code", "").strip()
     if not code:
@@ -147,7 +205,7 @@ def validate(catalog: Catalog, fields: Mapping[str, str], attributes: Mapping[st
         raise ClientError(400, "location is required: lat and long, or address_string")
     if len(fields.get("description", "")) > MAX_DESCRIPTION:
         raise ClientError(400, f"description is longer than {MAX_DESCRIPTION} characters")
-    definition = catalog.definition(code) or {"attributes": []}
+    definition = (catalog.definition(code) if check_attributes else None) or {"attributes": []}
     for attribute in definition.get("attributes", []):
         if not attribute.get("variable", True):
             continue
@@ -213,6 +271,9 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(n) if n > 0 else b""
 
     def _send(self, status: int, body: bytes, content_type: str, headers: Mapping[str, str] | None = None) -> None:
+        trickle = getattr(self, "_trickle", None)
+        if trickle is not None:
+            return self._send_trickle(trickle, status, body, content_type, headers)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -220,6 +281,49 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
+
+    def _send_trickle(self, seconds: float, status: int, body: bytes, content_type: str,
+                      headers: Mapping[str, str] | None) -> None:
+        """The whole answer, status line included, one byte every ``seconds``: no gap between
+        bytes is long enough for a client's read timeout, only an overall deadline ends it."""
+        self._trickle = None
+        lines = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}", f"Content-Type: {content_type}",
+                 f"Content-Length: {len(body)}", *[f"{k}: {v}" for k, v in (headers or {}).items()]]
+        raw = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+        self.close_connection = True
+        for i in range(len(raw)):
+            if self.server.stopping.wait(seconds):
+                return
+            self.wfile.write(raw[i:i + 1])
+            self.wfile.flush()
+
+    def _send_huge(self, megabytes: float) -> None:
+        """200 with a JSON array of ``megabytes`` MB, streamed (the simulator keeps none of it)."""
+        item = b'{"service_code":"X","service_name":"' + b"x" * 1000 + b'"},'
+        count = max(1, int(megabytes * 1_000_000 // len(item)))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(1 + len(item) * count + 3))
+        self.end_headers()
+        self.close_connection = True
+        self.wfile.write(b"[")
+        chunk = item * 256
+        left = count
+        try:
+            while left > 0 and not self.server.stopping.is_set():
+                n = min(256, left)
+                self.wfile.write(chunk if n == 256 else item * n)
+                left -= n
+            self.wfile.write(b"{}]")
+        except OSError:
+            pass
+
+    def _plain_error(self, status: int, description: str) -> None:
+        """Error answers as the real servers send them: not the specification's array."""
+        if status == 400:
+            self._json(400, {"non_field_errors": [description]})
+        else:
+            self._json(status, {"code": status, "detail": description})
 
     def _json(self, status: int, data: Any, headers: Mapping[str, str] | None = None) -> None:
         body = json.dumps(data, ensure_ascii=False).encode("utf-8")
@@ -255,7 +359,17 @@ class Handler(BaseHTTPRequestHandler):
         elif kind == "html":
             self._send(200, CAPTIVE_PORTAL.encode("utf-8"), "text/html; charset=utf-8")
         elif kind == "badkey" and self.command == "POST":
-            self._error(403, "Invalid api_key")
+            if self.server.profile == "plain":
+                self._json(400, {"code": 400, "detail": ["Invalid API key"]})
+            else:
+                self._error(403, "Invalid api_key")
+        elif kind == "error200":
+            self._json(200, [{"code": 400, "description": "service_code is not valid for this jurisdiction"}])
+        elif kind == "huge":
+            self._send_huge(fault.param or 50.0)
+        elif kind == "trickle":
+            self._trickle = fault.param or 1.0
+            return False  # answered normally, slowly
         else:
             return False
         return True
@@ -293,11 +407,18 @@ class Handler(BaseHTTPRequestHandler):
             if url.path.startswith(CONTROL_PREFIX):
                 self._control(url.path[len(CONTROL_PREFIX):], url.query, body)
             elif url.path.startswith(API_PREFIX):
-                self._open311(url.path[len(API_PREFIX):], url.query, body)
+                ticket = self.server.gate.enter(self.server.stopping)
+                try:
+                    self._open311(url.path[len(API_PREFIX):], url.query, body)
+                finally:
+                    self.server.gate.leave(ticket)
             else:
                 raise ClientError(404, f"no such endpoint: {url.path} (the API is under {API_PREFIX})")
         except ClientError as exc:
-            self._error(exc.status, exc.description)
+            if self.server.profile == "plain":
+                self._plain_error(exc.status, exc.description)
+            else:
+                self._error(exc.status, exc.description)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         except Exception as exc:  # a bug in the simulator: say so, keep serving
@@ -328,13 +449,14 @@ class Handler(BaseHTTPRequestHandler):
     def _get(self, resource: str, ident: str | None, params: Mapping[str, str]) -> tuple[int, Any]:
         catalog, store = self.server.catalog, self.server.store
         delay = self.server.token_delay
+        plain = self.server.profile == "plain"
         if resource == "services":
             if ident is None:
-                return 200, catalog.services
+                return 200, [plain_service(s) for s in catalog.services] if plain else catalog.services
             definition = catalog.definition(ident)
             if definition is None:
                 raise ClientError(404, f"service_code {ident!r} not found")
-            return 200, definition
+            return 200, plain_definition(definition) if plain else definition
         if resource == "tokens":
             if ident is None:
                 raise ClientError(404, "a token is required: tokens/{token}.json")
@@ -354,6 +476,8 @@ class Handler(BaseHTTPRequestHandler):
             rows = store.by_ids(params["service_request_id"].split(","))
         else:
             rows = store.search(params.get("service_code"), params.get("status"))
+            if plain:
+                rows = unreliable_date_filter(rows, params.get("start_date"), params.get("end_date"))
         return 200, [as_open311(r) for r in rows if store.visible(r, delay)]
 
     def _post_request(self, body: bytes) -> None:
@@ -374,9 +498,20 @@ class Handler(BaseHTTPRequestHandler):
         except UnicodeDecodeError:
             raise ClientError(400, "request body has percent-encoded bytes that are not UTF-8") from None
         fields = {k: v for k, v in form if not _ATTRIBUTE.match(k)}
+        plain = server.profile == "plain"
         if server.api_key is not None and fields.get("api_key") != server.api_key:
+            if plain:
+                return self._json(400, {"code": 400, "detail": ["Invalid API key"]})
             raise ClientError(403, "Invalid api_key")
         key = (self.headers.get("Idempotency-Key") or "").strip().strip('"').strip() or None
+        if plain:
+            # Real servers ignore the key, and store neither attributes nor contact fields.
+            if server.catalog.service(fields.get("service_code", "").strip()) is None:
+                raise ClientError(403, f"You do not have permission to submit to service {fields.get('service_code', '')!r}")
+            key = None
+            form = [(k, v) for k, v in form if not _ATTRIBUTE.match(k) and k not in PLAIN_DROPPED_FIELDS]
+            raw = "&".join(p for p in raw.split("&")
+                           if not p.startswith("attribute") and p.split("=", 1)[0] not in PLAIN_DROPPED_FIELDS)
         digest = canonical_payload(form)
         replayed = False
         with server.store.lock:  # the key lookup and the insert are one step
@@ -389,7 +524,11 @@ class Handler(BaseHTTPRequestHandler):
                 replayed = True
             else:
                 attributes = parse_attributes(form)
-                service, lat, long = validate(server.catalog, fields, attributes)
+                if plain:
+                    service, lat, long = validate(server.catalog, fields, {}, check_attributes=False)
+                    attributes = {}
+                else:
+                    service, lat, long = validate(server.catalog, fields, attributes)
                 kind = service.get("type") or "realtime"
                 notice = NOTICE_REALTIME if kind == "realtime" else NOTICE_BLACKBOX if kind == "blackbox" else None
                 status, answer = server.store.create(
@@ -439,6 +578,14 @@ class Handler(BaseHTTPRequestHandler):
             except ValueError as exc:
                 raise ClientError(400, str(exc)) from None
             return self._json(200, as_open311(row))
+        if path == "hang":
+            if not isinstance(data, Mapping) or not isinstance(data.get("seconds"), (int, float)):
+                raise ClientError(400, 'expected {"seconds": N} (0 ends a hang)')
+            if data["seconds"] > 0:
+                server.gate.hang(float(data["seconds"]))
+            else:
+                server.gate.release()
+            return self._json(200, {"hung": server.gate.hung})
         if path == "token_delay":
             if not isinstance(data, Mapping) or not isinstance(data.get("seconds"), (int, float)):
                 raise ClientError(400, 'expected {"seconds": N}')
@@ -447,11 +594,55 @@ class Handler(BaseHTTPRequestHandler):
         raise ClientError(404, f"no such control endpoint: POST {CONTROL_PREFIX}{path}")
 
 
+def plain_service(service: Mapping[str, Any]) -> dict[str, Any]:
+    """services.json as some real servers send it: a numeric code as a JSON number."""
+    out = dict(service)
+    code = str(out.get("service_code", ""))
+    if code.isdigit():
+        out["service_code"] = int(code)
+    return out
+
+
+def plain_definition(definition: Mapping[str, Any]) -> dict[str, Any]:
+    """A definition whose list values come double-wrapped, ``{"key": {"key", "name"}, ...}``."""
+    out = dict(definition)
+    code = str(out.get("service_code", ""))
+    if code.isdigit():
+        out["service_code"] = int(code)
+    attributes = []
+    for attribute in definition.get("attributes") or []:
+        attribute = dict(attribute)
+        if attribute.get("values"):
+            attribute["values"] = [{"key": dict(v), "name": dict(v)} for v in attribute["values"]]
+        attributes.append(attribute)
+    out["attributes"] = attributes
+    return out
+
+
+def unreliable_date_filter(rows: list, start: str | None, end: str | None) -> list:
+    """start_date/end_date read as server-local wall time, whatever offset the client wrote
+    (a ``Z`` or ``+00:00`` is dropped), and compared as text: a window in UTC misses the
+    last seven hours of requests, as one of the real servers does."""
+    def local(text: str | None) -> str | None:
+        if not text:
+            return None
+        return re.sub(r"(Z|[+-]\d\d:?\d\d)$", "", text.strip())
+
+    lo, hi = local(start), local(end)
+    out = []
+    for row in rows:
+        when = re.sub(r"[+-]\d\d:\d\d$", "", row["requested_datetime"])
+        if (lo is None or when >= lo) and (hi is None or when <= hi):
+            out.append(row)
+    return out
+
+
 def make_server(host: str = "127.0.0.1", port: int = 0, *, db_path: str | Path | None = None,
                 api_key: str | None = "demo-key", faults: Any = None, catalog: Any = None,
-                token_delay: float = 0.0, seed: int | None = None, verbose: bool = False) -> SimulatorHTTPServer:
+                token_delay: float = 0.0, seed: int | None = None, verbose: bool = False,
+                profile: str = "default") -> SimulatorHTTPServer:
     """Bind (but do not start) a simulator server."""
     return SimulatorHTTPServer(
         (host, port), store=Store(db_path), catalog=load_catalog(catalog), api_key=api_key,
-        plan=FaultPlan(faults, seed), token_delay=token_delay, verbose=verbose,
+        plan=FaultPlan(faults, seed), token_delay=token_delay, verbose=verbose, profile=profile,
     )
