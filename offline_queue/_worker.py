@@ -424,7 +424,7 @@ class SyncWorker:
         exponent = max(self._failures, attempts) - 1
         delay = backoff_delay(exponent, base=self.retry_base, cap=self.retry_cap,
                               retry_after=outcome.retry_after, rng=self._rng)
-        self._hold_until = mono + delay
+        self._hold_until = mono + delay - 1e-6  # never later than the stored next_attempt_at
         self._hold_firm = outcome.retry_after is not None or outcome.uncertain
         return delay
 
