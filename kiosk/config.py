@@ -8,6 +8,7 @@ traceback.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -59,6 +60,18 @@ class ServerSection:
     connect_timeout_s: float = 5.0
     retry_cap_s: float = 300.0
     retry_base_s: float = 2.0
+    #: Overall deadline of one exchange with the server (connect + the whole answer).
+    request_deadline_s: float = 30.0
+    #: Answers larger than this are not read (a broken proxy's 50 MB page).
+    max_answer_bytes: int = 4_000_000
+    #: How a lost answer is made safe: "reconcile" (search the server for the tracking code
+    #: before posting again), "idempotency-key" (trust the server's Idempotency-Key), "both".
+    dedupe: str = "both"
+    #: Hours between catalog refreshes by the running app (0: only at start and on demand).
+    catalog_refresh_h: float = 24.0
+    #: A PEM file with the province's own CA, when its server's certificate is not signed
+    #: by a public one.
+    ca_bundle: str = ""
 
 
 @dataclass(frozen=True)
@@ -167,6 +180,8 @@ def _coerce(key: str, value: Any, default: Any) -> Any:
     if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(key, f"must be a number, not {value!r}")
+        if not math.isfinite(value):  # TOML allows inf and nan; no setting here means them
+            raise ConfigError(key, f"must be a finite number, not {value!r}")
         return float(value)
     if isinstance(default, str):
         if not isinstance(value, str):
@@ -214,6 +229,7 @@ def _check(cfg: Config) -> None:
         raise ConfigError("server.retry_cap_s", "retry_base_s and retry_cap_s must be > 0")
     if not s.jurisdiction_id:
         raise ConfigError("server.jurisdiction_id", "must not be empty")
+    _check_server_delivery(s)
     if r.paper not in PAPERS:
         raise ConfigError("receipt.paper", f"must be one of {', '.join(PAPERS)}, not {r.paper!r}")
     if len(r.signing_secret) < 8:
@@ -238,6 +254,29 @@ def _check(cfg: Config) -> None:
         raise ConfigError("privacy.retention_days", "must be 0 or more")
     if cfg.staff.lockout_tries < 1:
         raise ConfigError("staff.lockout_tries", "must be at least 1")
+
+
+DEDUPE_MODES = ("reconcile", "idempotency-key", "both")
+
+
+def _check_server_delivery(s: ServerSection) -> None:
+    """The [server] keys that make delivery work in the field (issue 8): none may pass broken."""
+    for key in ("timeout_s", "connect_timeout_s", "retry_cap_s", "retry_base_s", "request_deadline_s",
+                "catalog_refresh_h"):
+        if not math.isfinite(getattr(s, key)):
+            raise ConfigError(f"server.{key}", f"must be a finite number, not {getattr(s, key)!r}")
+    if not s.api_key.strip():
+        raise ConfigError("server.api_key", "must not be empty: the province gives each kiosk a key")
+    if s.request_deadline_s <= 0:
+        raise ConfigError("server.request_deadline_s", f"must be a number > 0, not {s.request_deadline_s}")
+    if s.max_answer_bytes < 65536:
+        raise ConfigError("server.max_answer_bytes", f"must be at least 65536, not {s.max_answer_bytes}")
+    if s.dedupe not in DEDUPE_MODES:
+        raise ConfigError("server.dedupe", f"must be one of {', '.join(DEDUPE_MODES)}, not {s.dedupe!r}")
+    if s.catalog_refresh_h < 0:
+        raise ConfigError("server.catalog_refresh_h", f"must be 0 (off) or more hours, not {s.catalog_refresh_h}")
+    if s.ca_bundle and not Path(s.ca_bundle).expanduser().is_file():
+        raise ConfigError("server.ca_bundle", f"file not found: {s.ca_bundle}")
 
 
 def from_dict(data: dict[str, Any], source: str | None = None) -> Config:

@@ -114,7 +114,9 @@ def now_wib() -> datetime:
 def client_from_config(cfg: Config) -> Open311Client:
     s = cfg.server
     return Open311Client(s.base_url, s.api_key, s.jurisdiction_id,
-                         timeout=(s.connect_timeout_s, s.timeout_s))
+                         timeout=(s.connect_timeout_s, s.timeout_s), deadline_s=s.request_deadline_s,
+                         max_answer_bytes=s.max_answer_bytes, ca_bundle=s.ca_bundle or None,
+                         send_idempotency_key=s.dedupe != "reconcile")
 
 
 class KioskCore:
@@ -136,6 +138,7 @@ class KioskCore:
             self.outbox, self.client,
             retry_base=cfg.server.retry_base_s, retry_cap=cfg.server.retry_cap_s,
             on_unknown_service=self._refresh_catalog_quietly,
+            reconcile=cfg.server.dedupe != "idempotency-key",
         )
         self._printer_state = "unknown"
         self.last_export_path: Path | None = None

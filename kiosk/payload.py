@@ -11,9 +11,28 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from kiosk.config import Config
+from kiosk.i18n import N_, tr
 from kiosk.model import Draft, Service
+from kiosk.tracking import format_code
+from kiosk.validation import MAX_DESCRIPTION
 
 NIK_ATTRIBUTE = "nik"
+#: The description's last line: the province's staff find a receipt by it, and the kiosk
+#: finds a submission whose answer was lost by it (real servers drop ``attribute[kiosk_ref]``).
+CODE_LINE = N_("Kode laporan: {code}")
+
+
+def description_with_code(text: str, tracking_code: str, lang: str) -> str:
+    """The citizen's text, a blank line, then ``Kode laporan: T1M-ZQAD-7SWP`` in the
+    citizen's language; the text is shortened (with "…") if the whole would pass the
+    server's 4,000-character cap, so the code line is never cut off."""
+    shown = format_code(tracking_code) if len(tracking_code) == 11 else tracking_code
+    line = tr(lang, CODE_LINE, code=shown)
+    body = text.rstrip()
+    room = MAX_DESCRIPTION - len(line) - 2
+    if len(body) > room:
+        body = body[: room - 1].rstrip() + "…"
+    return f"{body}\n\n{line}" if body else line
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -40,7 +59,7 @@ def form_fields(draft: Draft, service: Service, cfg: Config, tracking_code: str,
     fields: list[tuple[str, str]] = [
         ("jurisdiction_id", cfg.server.jurisdiction_id),
         ("service_code", service.code),
-        ("description", draft.description),
+        ("description", description_with_code(draft.description, tracking_code, draft.language or cfg.default_language)),
         ("lat", f"{lat:.6f}"),
         ("long", f"{long:.6f}"),
         ("address_string", address_string(draft, cfg)),

@@ -80,11 +80,30 @@ def check_config(cfg: "Config", ctx: _Context) -> list[Check]:
         demo.append("receipt.signing_secret")
     if cfg.server.api_key in _DEMO_KEYS:
         demo.append("server.api_key")
-    if demo:
+    if not cfg.server.api_key.strip():
+        out.append(Check("secrets", "FAIL", "server.api_key is empty: the server refuses every submission "
+                                            "without the key the province gave this kiosk"))
+    elif demo:
         out.append(Check("secrets", "WARN", f"demo values in {', '.join(demo)}: set this kiosk's own before going live"))
     else:
         out.append(Check("secrets", "OK", "api_key and signing_secret set (not shown)"))
+    out += check_transport(cfg)
     return out
+
+
+def check_transport(cfg: "Config") -> list[Check]:
+    """A plain ``http://`` base URL to anything but this machine carries the key in clear."""
+    from urllib.parse import urlsplit
+
+    url = urlsplit(cfg.server.base_url)
+    host = (url.hostname or "").lower()
+    local = host in ("localhost", "::1") or host.startswith("127.")
+    if url.scheme == "http" and not local:
+        return [Check("transport", "WARN", f"server.base_url is plain http:// to {host}: the API key and citizens' "
+                                           "data travel unencrypted; ask the province for an https:// address")]
+    if cfg.server.ca_bundle:
+        return [Check("transport", "OK", f"server certificates checked against server.ca_bundle {cfg.server.ca_bundle}")]
+    return []
 
 
 def check_database(cfg: "Config", ctx: _Context) -> list[Check]:

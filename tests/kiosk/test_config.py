@@ -69,6 +69,19 @@ retention_days = 3
     ('[privacy]\nretention_days = true', "privacy.retention_days"),
     ('[serverr]\napi_key = "x"', "serverr"),
     ('[kiosk\nid = "x"', "toml"),
+    # issue 8: configuration that passes but cannot work
+    ('[server]\napi_key = ""', "server.api_key"),
+    ('[server]\napi_key = "   "', "server.api_key"),
+    ('[server]\ntimeout_s = inf', "server.timeout_s"),
+    ('[server]\ntimeout_s = nan', "server.timeout_s"),
+    ('[server]\nretry_cap_s = inf', "server.retry_cap_s"),
+    ('[server]\nrequest_deadline_s = -inf', "server.request_deadline_s"),
+    ('[server]\nrequest_deadline_s = 0', "server.request_deadline_s"),
+    ('[kiosk]\nlat = nan', "kiosk.lat"),
+    ('[server]\ndedupe = "maybe"', "server.dedupe"),
+    ('[server]\nmax_answer_bytes = 10', "server.max_answer_bytes"),
+    ('[server]\ncatalog_refresh_h = -1', "server.catalog_refresh_h"),
+    ('[server]\nca_bundle = "/nonexistent/ca.pem"', "server.ca_bundle"),
 ])
 def test_bad_value_names_the_key(tmp_path, text, key):
     with pytest.raises(config.ConfigError) as err:
@@ -105,3 +118,14 @@ def test_unreadable_config_is_one_line_not_a_traceback(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert "--config" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_delivery_keys_are_read(tmp_path):
+    ca = tmp_path / "province-ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
+    cfg = config.load(write(tmp_path, f'[server]\nrequest_deadline_s = 12\nmax_answer_bytes = 100000\n'
+                                      f'dedupe = "reconcile"\ncatalog_refresh_h = 6\nca_bundle = "{ca}"\n'))
+    s = cfg.server
+    assert (s.request_deadline_s, s.max_answer_bytes, s.dedupe, s.catalog_refresh_h, s.ca_bundle) == \
+        (12.0, 100000, "reconcile", 6.0, str(ca))
+    assert config.load(None).server.dedupe == "both"

@@ -30,7 +30,7 @@ def test_body_has_location_both_ways_kiosk_ref_client_time_and_no_api_key():
     assert [v for k, v in f if k == "attribute[jenis][]"] == ["plastik", "organik"]
     assert d["attribute[kiosk_ref]"] == "G7K4M9X2PZ7Q"
     assert d["attribute[client_datetime]"] == "2026-11-23T10:15:00+07:00"
-    assert d["description"] == "Sampah 🙏"
+    assert d["description"] == "Sampah 🙏\n\nKode laporan: G7K4M9X2PZ7Q"
     assert "api_key" not in d and "s3cret-key" not in build_body(Draft("PSR-KEBERSIHAN", "x"), SERVICE, CFG, "C", WHEN)
 
 
@@ -44,3 +44,12 @@ def test_anonymous_sends_no_personal_fields_and_given_location_wins():
 def test_single_name_goes_first():
     assert split_name("Sukarni") == ("Sukarni", "")
     assert split_name("  ") == ("", "")
+
+
+def test_the_code_line_is_in_the_citizens_language_and_never_cut_off():
+    from kiosk.payload import description_with_code
+    from kiosk.validation import MAX_DESCRIPTION
+
+    assert description_with_code("Got mampet", "G7K4M9X2PZ7", "en").endswith("\n\nReport code: G7K-4M9X-2PZ7")
+    long = description_with_code("x" * MAX_DESCRIPTION, "G7K4M9X2PZ7", "id")
+    assert len(long) <= MAX_DESCRIPTION and long.endswith("…\n\nKode laporan: G7K-4M9X-2PZ7")

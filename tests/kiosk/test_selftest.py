@@ -10,6 +10,7 @@ import json
 import os
 import socket
 import subprocess
+import sys
 import threading
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -237,3 +238,22 @@ def test_a_check_that_crashes_becomes_a_fail_line():
 
     got = selftest._guarded("printer", crashes, None, selftest._Context(), timeout_s=5)
     assert got == [selftest.Check("printer", "FAIL", "check failed: RuntimeError: driver exploded")]
+
+
+def test_an_empty_key_fails_and_plain_http_to_a_remote_host_warns():
+    from kiosk import config as config_mod
+
+    cfg = config_mod.from_dict({}).replace(server={"api_key": "", "base_url": "http://lapor.jatimprov.go.id/open311/v2"})
+    checks = {c.name: c for c in selftest.check_config(cfg, selftest._Context())}
+    assert checks["secrets"].status == "FAIL" and "server.api_key" in checks["secrets"].detail
+    assert checks["transport"].status == "WARN" and "http://" in checks["transport"].detail
+    local = config_mod.from_dict({})  # the demo simulator on 127.0.0.1: no warning
+    assert "transport" not in {c.name for c in selftest.check_config(local, selftest._Context())}
+
+
+def test_cli_refuses_an_empty_key_naming_it(tmp_path):
+    p = tmp_path / "kiosk.toml"
+    p.write_text('[server]\napi_key = ""\n', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "kiosk", "--config", str(p), "check"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode != 0 and "server.api_key" in proc.stderr and "Traceback" not in proc.stderr
