@@ -129,6 +129,14 @@ class SimulatorHTTPServer(ThreadingHTTPServer):
         self._sockets: set[socket.socket] = set()
         super().__init__(address, Handler)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up (a kiosk's deadline, a SIGKILL) is normal here: no traceback."""
+        import sys as _sys
+
+        if isinstance(_sys.exc_info()[1], (ConnectionResetError, BrokenPipeError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
     def count_post(self) -> None:
         with self._count_lock:
             self.posts += 1
