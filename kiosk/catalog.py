@@ -246,6 +246,51 @@ def _guess_hint(code: str, datatype: str) -> str:
     return "text"
 
 
+def plain_code(value: Any) -> Any:
+    """A service code as text: some servers send ``"service_code": 101`` (a JSON number)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value
+
+
+def _scalar(value: Any) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float, str)):
+        text = str(plain_code(value)).strip()
+        return text or None
+    return None
+
+
+def unwrap_value(raw: Any) -> tuple[str, str | None] | None:
+    """``(key, name)`` of a list value, however a server wraps it: ``{"key", "name"}`` (the
+    specification), ``{"key": {"key", "name"}, "name": {"key", "name"}}`` (double-wrapped),
+    a bare string or number. Never a repr: a value without a readable key is dropped."""
+    if not isinstance(raw, Mapping):
+        key = _scalar(raw)
+        return (key, key) if key else None
+    key: Any = raw.get("key")
+    name: Any = raw.get("name")
+    for _ in range(4):
+        if isinstance(key, Mapping):
+            if name is None or isinstance(name, Mapping):
+                name = key.get("name", name)
+            key = key.get("key")
+        if isinstance(name, Mapping):
+            name = name.get("name")
+        if not isinstance(key, Mapping) and not isinstance(name, Mapping):
+            break
+    key_text = _scalar(key)
+    if key_text is None:
+        return None
+    name_text = name.strip() if isinstance(name, str) and name.strip() else _scalar(name)
+    return key_text, name_text
+
+
 def _merge_attribute(raw: Mapping[str, Any], known: Attribute | None) -> Attribute | None:
     code, datatype = raw.get("code"), raw.get("datatype")
     if not isinstance(code, str) or not code.strip() or datatype not in DATATYPES:
@@ -263,11 +308,15 @@ def _merge_attribute(raw: Mapping[str, Any], known: Attribute | None) -> Attribu
 
     known_values = {v.key: v for v in known.values} if known else {}
     values = []
-    for v in raw.get("values") or ():
-        if not isinstance(v, Mapping) or v.get("key") in (None, ""):
+    raw_values = raw.get("values") or ()
+    if isinstance(raw_values, Mapping):  # {key: name} or {key: {key, name}}
+        raw_values = [{"key": k, "name": v} for k, v in raw_values.items()]
+    for v in raw_values if isinstance(raw_values, (list, tuple)) else ():
+        unwrapped = unwrap_value(v)
+        if unwrapped is None:
             continue
-        key = str(v["key"])
-        name = merged(v.get("name"), known_values[key].name if key in known_values else None)
+        key, server_name = unwrapped
+        name = merged(server_name, known_values[key].name if key in known_values else None)
         values.append(ValueOption(key, name or Localized(id=key)))
     try:
         order = int(raw.get("order") or 0)
@@ -586,6 +635,8 @@ class Catalog:
                 raise RefreshError(_reason(exc)) from exc
             if not isinstance(raw_services, list):
                 raise RefreshError("services.json is not a list")
+            raw_services = [{**s, "service_code": plain_code(s.get("service_code"))} if isinstance(s, Mapping) else s
+                            for s in raw_services]
             usable = [s for s in raw_services if _usable(s)]
             if not usable:
                 raise RefreshError("the server lists no usable service; keeping the current catalog")
@@ -602,7 +653,7 @@ class Catalog:
                         continue
                     raise RefreshError(f"definition of {code}: {_reason(exc)}") from exc
                 if isinstance(definition, Mapping) and isinstance(definition.get("attributes"), list):
-                    definitions[code] = dict(definition)
+                    definitions[code] = {**definition, "service_code": code}
                 else:
                     raise RefreshError(f"definition of {code} has no attributes list")
             fetched_at = datetime.now(timezone.utc).replace(microsecond=0)

@@ -289,3 +289,39 @@ def test_cli_refresh_with_no_server_exits_1_with_one_line(tmp_path):
     assert len(lines) == 1 and "failed" in lines[0] and "Traceback" not in proc.stderr
     assert proc.stdout == ""
     assert not (tmp_path / "data" / "catalog.sqlite3").exists()
+
+
+# -- issue 8: the catalogs real servers send ------------------------------------------------
+
+NUMERIC = {
+    "services": [{"service_code": "101", "service_name": "Sampah menumpuk", "description": "", "metadata": True,
+                  "type": "realtime", "keywords": "", "group": "Pasar"}],
+    "definitions": {"101": {"service_code": "101", "attributes": [
+        {"variable": True, "code": "JENIS", "datatype": "singlevaluelist", "required": True,
+         "datatype_description": "", "order": 1, "description": "Jenis sampah",
+         "values": [{"key": "plastik", "name": "Plastik"}, {"key": "organik", "name": "Organik"}]}]}},
+}
+
+
+def test_numeric_codes_and_double_wrapped_values_from_a_plain_server(tmp_path, simulator_factory):
+    sim = simulator_factory(profile="plain", catalog=NUMERIC)  # 101 as a JSON number, values wrapped
+    cfg = make_cfg(tmp_path, sim.base_url)
+    catalog = Catalog.open(cfg)
+    with client_for(sim.base_url) as client:
+        assert client.services()[0]["service_code"] == 101
+        catalog.refresh(client)
+    svc = catalog.service("101")
+    values = svc.attributes[0].values
+    assert [(v.key, v.name.get("id")) for v in values] == [("plastik", "Plastik"), ("organik", "Organik")]
+    assert not any("{" in v.key or "{" in (v.name.get("id") or "") for v in values)  # never a repr
+    assert Catalog.open(cfg).service("101").attributes[0].values == values  # the cache too
+
+
+def test_unwrap_value_reads_every_shape_and_drops_what_has_no_key():
+    from kiosk.catalog import unwrap_value
+
+    assert unwrap_value({"key": "a", "name": "A"}) == ("a", "A")
+    assert unwrap_value({"key": {"key": "a", "name": "A"}, "name": {"key": "a", "name": "A"}}) == ("a", "A")
+    assert unwrap_value({"key": {"key": 7, "name": "Tujuh"}}) == ("7", "Tujuh")
+    assert unwrap_value("b") == ("b", "b")
+    assert unwrap_value({"key": {"x": 1}}) is None and unwrap_value({"name": "no key"}) is None
