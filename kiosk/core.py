@@ -140,6 +140,10 @@ class KioskCore:
             on_unknown_service=self._refresh_catalog_quietly,
             reconcile=cfg.server.dedupe != "idempotency-key",
         )
+        from kiosk.catalog_refresh import CatalogKeeper
+
+        # Its own client: a requests.Session is not shared across threads.
+        self.catalog_keeper = CatalogKeeper(self.catalog, client_from_config(cfg), cfg.server.catalog_refresh_h)
         self._printer_state = "unknown"
         self.last_export_path: Path | None = None
         self._stop = threading.Event()
@@ -151,12 +155,14 @@ class KioskCore:
     def start(self) -> None:
         """Start syncing and the hourly erasure of personal data past its retention."""
         self.worker.start()
+        self.catalog_keeper.start()  # at start, on a schedule, and a technician's refresh picked up
         self._housekeeper = threading.Thread(target=self._housekeeping, name="kiosk-housekeeping", daemon=True)
         self._housekeeper.start()
 
     def close(self) -> None:
         self._stop.set()
         self.worker.stop()
+        self.catalog_keeper.stop()
         if self._housekeeper:
             self._housekeeper.join(timeout=5)
 
@@ -197,12 +203,13 @@ class KioskCore:
         False (the refresh failed, or the server still lists it) tells the sync worker the 404
         came from elsewhere (a wrong base_url, a proxy) and the item must be retried, not dropped.
         """
-        log.warning("server answered 404 for service %s; refreshing the catalog", service_code)
+        log.warning("server refused service %s by name; refreshing the catalog", service_code)
         try:
             self.catalog.refresh(self.client)
         except Exception as exc:
             log.warning("catalog refresh failed: %s", exc)
             return False
+        self.catalog_keeper.check_cache()  # the app's screens hear of the new catalog
         try:
             self.catalog.service(service_code)
         except UnknownService:
@@ -367,6 +374,11 @@ class KioskCore:
     # -- sync -------------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[SyncStatus], None]) -> None:
         self.worker.subscribe(callback)
+
+    def subscribe_catalog(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """``callback()`` (on a background thread) whenever the catalog in use changed: a
+        scheduled or refusal-driven refresh, or ``kiosk catalog refresh`` in another process."""
+        return self.catalog_keeper.subscribe(callback)
 
     def sync_status(self) -> SyncStatus:
         return self.worker.status

@@ -14,10 +14,13 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 
 class SyncBridge(QObject):
-    """Emits ``status_changed(SyncStatus)`` on the GUI thread."""
+    """Emits ``status_changed(SyncStatus)`` on the GUI thread, and ``catalog_changed()`` when
+    the core's catalog was refreshed or reloaded (the service tiles rebuild)."""
 
     status_changed = Signal(object)
+    catalog_changed = Signal()
     _poke = Signal()
+    _catalog_poke = Signal()
 
     def __init__(self, core=None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -26,8 +29,11 @@ class SyncBridge(QObject):
         self._pending = False
         self._poke.connect(self._deliver, Qt.QueuedConnection)
         self.last = None
+        self._catalog_poke.connect(self.catalog_changed, Qt.QueuedConnection)
         if core is not None:
             core.subscribe(self.on_worker_event)
+            if hasattr(core, "subscribe_catalog"):
+                core.subscribe_catalog(self._catalog_poke.emit)
 
     def on_worker_event(self, status) -> None:
         """Called on the worker thread: remember, and wake the GUI once."""

@@ -276,6 +276,7 @@ class MainWindow(QWidget):
         self.flow.answers_cleared.connect(self._clear_inputs)
         self.bridge.status_changed.connect(self._sync_status)
         self.bridge.status_changed.connect(self.screens["staff"].sync_changed)
+        self.bridge.catalog_changed.connect(self.screens["service"].catalog_changed)
         self.quit_on_exit = True  # tests turn this off: quitting would end pytest-qt's loop
         QApplication.instance().focusChanged.connect(self._focus_changed)
         self.lockdown = LockDown(self)

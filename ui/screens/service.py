@@ -56,6 +56,11 @@ class ServiceScreen(Screen):
         if self.isVisible():
             self._build(self.search.text())
 
+    def catalog_changed(self) -> None:
+        """The core refreshed its catalog: a retired service must not stay on screen."""
+        if self.isVisible():
+            self._build(self.search.text())
+
     def _filter(self, text: str) -> None:
         self._build(text)
 
