@@ -27,7 +27,7 @@ from kiosk.signing import receipt_url
 from kiosk.staff import PinGate, PinResult
 from kiosk.tracking import InvalidCode, format_code, new_code, parse_code, prefix_for
 from kiosk.validation import normalize, validate, validate_field
-from offline_queue import Open311Client, Outbox, OutboxFull, SyncStatus, SyncWorker
+from offline_queue import FaultKind, Open311Client, Outbox, OutboxFull, StateError, SyncStatus, SyncWorker
 from printing import PrinterError, Receipt, Wording
 
 log = logging.getLogger(__name__)
@@ -496,17 +496,10 @@ class KioskCore:
         lang = lang or self.cfg.default_language
         status = self.worker.status
         reason = (status.last_error or "").strip()
-        if status.paused or self.outbox.paused:
-            return tr(lang, N_("Server menolak kunci API kios ini, pengiriman dihentikan. Hubungi teknisi untuk memeriksa kunci di konfigurasi."))
-        if status.network == "offline":
-            return tr(lang, N_("Kios tidak tersambung ke server (jaringan mati atau tidak ada internet). Laporan tetap tersimpan dan dikirim otomatis."))
-        if not reason:
-            return ""
-        if reason.startswith(("HTTP 5", "HTTP 429", "HTTP 408", "unexpected answer", "no answer", "internal error")) or "HTTP 5" in reason:
-            return tr(lang, N_("Server provinsi sedang bermasalah. Kios mencoba lagi otomatis."))
-        if reason.startswith(("no connection",)):
-            return tr(lang, N_("Kios tidak tersambung ke server (jaringan mati atau tidak ada internet). Laporan tetap tersimpan dan dikirim otomatis."))
-        return tr(lang, N_("Server menolak sebuah laporan: {reason}"), reason=reason)
+        text = fault_text(status.fault, paused=status.paused or self.outbox.paused)
+        if text is None:
+            return "" if not reason else tr(lang, N_("Server menolak sebuah laporan: {reason}"), reason=reason)
+        return tr(lang, text, reason=status.pause_reason or reason)
 
     def queue_summary(self) -> dict[str, Any]:
         counts = self.outbox.counts()
@@ -524,6 +517,26 @@ class KioskCore:
 
     def dead_items(self) -> list:
         return self.outbox.dead_items()
+
+    def dead_reasons(self) -> list[tuple[str, int]]:
+        """The reasons of dead items, with how many share each (most first)."""
+        return self.outbox.dead_reasons()
+
+    def requeue_reason(self, reason: str) -> int:
+        """Re-queue, unchanged, every dead item the server rejected with ``reason``, in one
+        action (staff fixed what the server complained about); returns how many."""
+        n = 0
+        for item in self.outbox.dead_items():
+            if (item.last_error or "") != reason:
+                continue
+            try:
+                self.outbox.requeue(item.ref)
+            except StateError:
+                continue  # re-queued meanwhile (another staff action, or the CLI)
+            n += 1
+        log.info("staff re-queued %d dead items of one reason", n)
+        self.worker.wake()
+        return n
 
     def requeue(self, ref: str, service_code: str | None = None) -> None:
         """Re-queue a dead submission after staff fixed its cause (e.g. a new service code).
@@ -544,6 +557,31 @@ class KioskCore:
         self.outbox.requeue(item.ref, service_code=service_code, body=body, meta=meta)
         log.info("staff re-queued %s", item.ref)
         self.worker.wake()
+
+
+#: What staff read for each kind of delivery fault (DESIGN.md's answer table); ``{reason}``
+#: is the server's own words. None: no fault worth a sentence.
+_FAULT_TEXT = {
+    FaultKind.OFFLINE: N_("Kios tidak tersambung ke server (jaringan mati atau tidak ada internet). Laporan tetap tersimpan dan dikirim otomatis."),
+    FaultKind.NOT_OPEN311: N_("Kios tidak tersambung ke server (jaringan mati atau tidak ada internet). Laporan tetap tersimpan dan dikirim otomatis."),
+    FaultKind.TIMEOUT: N_("Server tidak menjawab tepat waktu. Sebelum mengirim ulang, kios memeriksa dulu apakah laporan sudah diterima, jadi tidak ada laporan ganda."),
+    FaultKind.CONNECTION_LOST: N_("Server tidak menjawab tepat waktu. Sebelum mengirim ulang, kios memeriksa dulu apakah laporan sudah diterima, jadi tidak ada laporan ganda."),
+    FaultKind.TOO_LARGE: N_("Server provinsi sedang bermasalah. Kios mencoba lagi otomatis."),
+    FaultKind.SERVER: N_("Server provinsi sedang bermasalah. Kios mencoba lagi otomatis."),
+    FaultKind.INTERNAL: N_("Server provinsi sedang bermasalah. Kios mencoba lagi otomatis."),
+    FaultKind.KEY_REFUSED: N_("Server menolak kunci API kios ini, pengiriman dihentikan. Hubungi teknisi untuk memeriksa kunci di konfigurasi."),
+    FaultKind.REPEATED_REFUSAL: N_("Server menolak beberapa laporan berturut-turut dengan alasan yang sama, jadi pengiriman dihentikan dan tidak ada laporan yang dibuang. Hubungi teknisi. Alasan server: {reason}"),
+    FaultKind.SERVICE_REFUSED: N_("Server menolak satu layanan: {reason}. Laporan untuk layanan itu ditahan; laporan lain tetap dikirim."),
+    FaultKind.UNKNOWN_SERVICE: N_("Server menolak sebuah laporan: {reason}"),
+    FaultKind.REJECTED: N_("Server menolak sebuah laporan: {reason}"),
+}
+
+
+def fault_text(fault: FaultKind | None, *, paused: bool = False) -> str | None:
+    """The msgid staff read for a fault kind (never derived from the message text)."""
+    if paused and fault not in (FaultKind.KEY_REFUSED, FaultKind.REPEATED_REFUSAL):
+        fault = FaultKind.KEY_REFUSED
+    return None if fault is None else _FAULT_TEXT.get(fault)
 
 
 def _localized(names: Any, lang: str) -> str:

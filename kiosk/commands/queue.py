@@ -1,4 +1,9 @@
-"""`kiosk queue [--json]`: counts by state, oldest waiting, dead items with reasons."""
+"""`kiosk queue [--json]`: counts by state, oldest waiting, why items wait, dead items with reasons.
+
+A waiting item's reason is the last thing that went wrong when it was tried (the server's own
+words, or what happened on the way: "no whole answer within 30 s"); items never tried yet
+have none. The list shows the oldest ``WAITING_SHOWN`` waiting items.
+"""
 from __future__ import annotations
 
 import argparse
@@ -13,6 +18,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+WAITING_SHOWN = 50
+
+
+def _waiting(outbox) -> list[dict]:
+    out = []
+    for i in outbox.items("queued", "sending", limit=WAITING_SHOWN):
+        out.append({"code": i.ref, "service_code": i.service_code, "state": i.state, "attempts": i.attempts,
+                    "reason": i.last_error or "",
+                    "next_attempt_at": i.next_attempt_at.isoformat() if i.next_attempt_at else None})
+    return out
+
+
 def summary(outbox) -> dict:
     counts = outbox.counts()
     oldest = outbox.oldest_waiting()
@@ -23,6 +40,7 @@ def summary(outbox) -> dict:
         "pause_reason": outbox.pause_reason or "",
         "oldest_waiting": oldest.isoformat() if oldest else None,
         "last_success_at": last.isoformat() if last else None,
+        "waiting_items": _waiting(outbox),
         "dead_items": [
             {"code": i.ref, "service_code": i.service_code, "reason": i.last_error or "",
              "created_at": i.created_at.isoformat() if hasattr(i.created_at, "isoformat") else i.created_at}
@@ -45,6 +63,10 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     print(f"  paused          {'yes: ' + data['pause_reason'] if data['paused'] else 'no'}")
     print(f"  oldest waiting  {data['oldest_waiting'] or '-'}")
     print(f"  last success    {data['last_success_at'] or '-'}")
+    for w in data["waiting_items"]:
+        if w["reason"]:
+            tries = f"{w['attempts']} tr{'y' if w['attempts'] == 1 else 'ies'}"
+            print(f"  waiting {format_code(w['code'])} [{w['service_code']}] ({tries}): {w['reason']}")
     for d in data["dead_items"]:
         print(f"  dead {format_code(d['code'])} [{d['service_code']}]: {d['reason']}")
     return 0

@@ -125,3 +125,39 @@ def test_sync_leaves_the_outbox_to_the_running_app(kiosk_setup, tmp_path):
     app.close()
     assert run_kiosk(cfg_path, "sync", "--once").returncode == 0
     assert len(sim.requests()) == 2
+
+
+def test_queue_says_why_items_wait_in_plain_words(kiosk_setup, tmp_path):
+    cfg_path, cfg, sim = kiosk_setup
+    f = tmp_path / "in.json"
+    f.write_text(json.dumps(submissions(cfg, 2)), encoding="utf-8")
+    codes = run_kiosk(cfg_path, "enqueue", str(f)).stdout.split()
+    sim.set_faults("503:1:60")
+    run_kiosk(cfg_path, "sync", "--once")
+    q = json.loads(run_kiosk(cfg_path, "queue", "--json").stdout)
+    waiting = {w["code"]: w for w in q["waiting_items"]}
+    assert set(waiting) == set(codes)
+    tried = [w for w in waiting.values() if w["attempts"]]
+    assert tried and tried[0]["reason"] == "HTTP 503: Service Unavailable"  # words, not JSON
+    text = run_kiosk(cfg_path, "queue").stdout
+    assert "waiting" in text and "HTTP 503: Service Unavailable" in text and "[{" not in text
+
+
+def test_staff_requeue_all_dead_items_of_one_reason(kiosk_setup, tmp_path):
+    from kiosk.core import KioskCore
+
+    cfg_path, cfg, sim = kiosk_setup
+    f = tmp_path / "in.json"
+    f.write_text(json.dumps(submissions(cfg, 3)), encoding="utf-8")
+    run_kiosk(cfg_path, "enqueue", str(f))
+    sim.set_faults("error200:1")  # the server says no, three times, in 200 answers
+    with KioskCore(cfg, start_sync=False) as core:
+        core.worker.drain()
+        assert core.outbox.counts()["dead"] == 3 and core.outbox.counts()["sent"] == 0
+        [(reason, n)] = core.dead_reasons()
+        assert n == 3 and "service_code is not valid" in reason
+        sim.set_faults(None)  # the province fixed its side
+        assert core.requeue_reason(reason) == 3
+        core.worker.drain()
+        assert core.outbox.counts()["sent"] == 3
+    assert len(sim.requests()) == 3

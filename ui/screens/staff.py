@@ -407,6 +407,7 @@ class StaffScreen(Screen):
                 w.deleteLater()
         lang = current_language()
         set_msgid(self.dead_title, N_("Laporan yang ditolak server: {n}"), n=len(items))
+        self._add_requeue_by_reason(items)
         for item in items[:50]:
             ref = getattr(item, "ref", "")
             card = QFrame()
@@ -503,6 +504,35 @@ class StaffScreen(Screen):
             self.new_codes[self._picking_for] = code
         self._back_to_main()
         self.enter()
+
+    def _add_requeue_by_reason(self, items: list) -> None:
+        """One button per reason shared by several dead items: re-queue them all at once."""
+        counts: dict[str, int] = {}
+        for item in items:
+            reason = getattr(item, "last_error", "") or ""
+            counts[reason] = counts.get(reason, 0) + 1
+        for n, (reason, count) in enumerate(sorted(counts.items(), key=lambda kv: -kv[1])):
+            if count < 2:
+                continue
+            box = QFrame()
+            box.setObjectName(f"dead-reason-{n}")
+            lay = QVBoxLayout(box)
+            lay.setContentsMargins(0, 4, 0, 4)
+            lay.addWidget(label(_("Alasan server: {reason}").format(reason=reason or "-"), role="card"))
+            again = button(N_("Kirim ulang semua ({n}) dengan alasan ini"), "refresh", role="primary",
+                           object_name=f"requeue-reason-{n}")
+            set_msgid(again, N_("Kirim ulang semua ({n}) dengan alasan ini"), n=count)
+            again.clicked.connect(lambda _=False, reason=reason: self._requeue_reason(reason))
+            lay.addWidget(again)
+            self.dead_layout.addWidget(box)
+
+    def _requeue_reason(self, reason: str) -> None:
+        def done(n: int) -> None:
+            self._say(_("{n} laporan dikirim ulang.").format(n=n))
+            self.enter()
+
+        ops.run(self.core.requeue_reason, reason, on_done=done,
+                on_error=lambda e: self._say(_("Gagal mengirim ulang.")))
 
     def _requeue(self, ref: str) -> None:
         new = self.new_codes.get(ref)
