@@ -89,17 +89,22 @@ class _Watchdog:
 
     def watch(self, deadline: Deadline) -> None:
         with self._cond:
+            earliest = not self._heap or deadline.at < self._heap[0][0]
             heapq.heappush(self._heap, (deadline.at, next(self._seq), deadline))
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="offline-queue-deadlines", daemon=True)
                 self._thread.start()
-            self._cond.notify()
+            if earliest:  # the thread sleeps until the earliest deadline: wake it only if that changed
+                self._cond.notify()
 
     def _run(self) -> None:
         while True:
             with self._cond:
-                while not self._heap:
+                while self._heap and self._heap[0][2]._done:  # finished in time: forget them
+                    heapq.heappop(self._heap)
+                if not self._heap:
                     self._cond.wait()
+                    continue
                 at, _, deadline = self._heap[0]
                 wait = at - time.monotonic()
                 if wait > 0:

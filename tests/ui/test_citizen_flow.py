@@ -87,7 +87,7 @@ def test_file_a_complaint_end_to_end(qtbot, window, core, sim):
     qtbot.waitUntil(lambda: any(code in r["body"] for r in sim.requests()), timeout=15000)
     got = next(r for r in sim.requests() if code in r["body"])
     assert got["service_code"] == "PSR-KEBERSIHAN"
-    assert got["fields"]["description"] == "Sampah menumpuk di los B"
+    assert got["fields"]["description"] == f"Sampah menumpuk di los B\n\nKode laporan: {flow.submitted.display_code}"
     assert got["attributes"]["area"] == first_key
     assert sorted(got["attributes"]["masalah"]) == sorted(keys)
 
