@@ -232,7 +232,8 @@ def check_server(cfg: "Config", ctx: _Context) -> list[Check]:
 
     s = cfg.server
     timeout = (min(s.connect_timeout_s, NET_CONNECT_S), min(s.timeout_s, NET_READ_S))
-    with Open311Client(s.base_url, s.api_key, s.jurisdiction_id, timeout=timeout) as client:
+    with Open311Client(s.base_url, s.api_key, s.jurisdiction_id, timeout=timeout, ca_bundle=s.ca_bundle or None,
+                       deadline_s=min(s.request_deadline_s, sum(timeout)), max_answer_bytes=s.max_answer_bytes) as client:
         try:
             services = client.services()
         except Open311Error as exc:

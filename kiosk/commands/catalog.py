@@ -32,18 +32,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_refresh(args: argparse.Namespace, cfg: Config) -> int:
     from kiosk.catalog import Catalog, RefreshError
-    from offline_queue import Open311Client
+    from kiosk.core import client_from_config
 
-    s = cfg.server
     catalog = Catalog.open(cfg)
-    with Open311Client(s.base_url, s.api_key, s.jurisdiction_id, timeout=(s.connect_timeout_s, s.timeout_s)) as client:
+    with client_from_config(cfg) as client:  # the overall deadline: a trickling server cannot hang it
         try:
             result = catalog.refresh(client)
         except RefreshError as exc:
             print(f"kiosk catalog refresh: failed: {exc} (the catalog in use is unchanged: {catalog.source})",
                   file=sys.stderr)
             return 1
-    print(f"Fetched {result.services} services and {result.definitions} definitions from {s.base_url}")
+    print(f"Fetched {result.services} services and {result.definitions} definitions from {cfg.server.base_url}")
     if result.skipped:
         print(f"Skipped {result.skipped} server items without a service code or name")
     print(f"Cached in {cfg.catalog_path}")

@@ -8,16 +8,7 @@ import time
 
 import pytest
 import requests
-
-NUMERIC_CATALOG = {
-    "services": [{"service_code": "101", "service_name": "Sampah", "description": "", "metadata": True,
-                  "type": "realtime", "keywords": "", "group": "Kebersihan"}],
-    "definitions": {"101": {"service_code": "101", "attributes": [
-        {"variable": True, "code": "JENIS", "datatype": "singlevaluelist", "required": False,
-         "datatype_description": "", "order": 1, "description": "Jenis",
-         "values": [{"key": "sampah", "name": "Sampah"}]}]}},
-}
-
+from queuetest import NUMERIC_CATALOG
 
 @pytest.fixture
 def plain(simulator_factory):
@@ -60,7 +51,7 @@ def test_plain_sends_numeric_codes_as_numbers_and_wraps_list_values(simulator_fa
     assert services[0]["service_code"] == 101
     definition = requests.get(f"{sim.base_url}/services/101.json").json()
     value = definition["attributes"][0]["values"][0]
-    assert value["key"] == {"key": "sampah", "name": "Sampah"}
+    assert value["key"] == {"key": "plastik", "name": "Plastik"}
 
 
 def test_plain_date_filters_miss_recent_requests(plain, post, kiosk_body):

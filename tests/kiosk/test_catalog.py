@@ -19,6 +19,7 @@ from kiosk.catalog import BUNDLED_PATH, GENERAL_GROUP, ICONS, Catalog, RefreshEr
 from kiosk.cli import main as kiosk_main
 from kiosk.model import DATATYPES
 from offline_queue import Open311Client
+from queuetest import NUMERIC_CATALOG
 
 LANGS = ("id", "jv", "en")
 OPEN311_SERVICE_KEYS = {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
@@ -293,18 +294,8 @@ def test_cli_refresh_with_no_server_exits_1_with_one_line(tmp_path):
 
 # -- issue 8: the catalogs real servers send ------------------------------------------------
 
-NUMERIC = {
-    "services": [{"service_code": "101", "service_name": "Sampah menumpuk", "description": "", "metadata": True,
-                  "type": "realtime", "keywords": "", "group": "Pasar"}],
-    "definitions": {"101": {"service_code": "101", "attributes": [
-        {"variable": True, "code": "JENIS", "datatype": "singlevaluelist", "required": True,
-         "datatype_description": "", "order": 1, "description": "Jenis sampah",
-         "values": [{"key": "plastik", "name": "Plastik"}, {"key": "organik", "name": "Organik"}]}]}},
-}
-
-
 def test_numeric_codes_and_double_wrapped_values_from_a_plain_server(tmp_path, simulator_factory):
-    sim = simulator_factory(profile="plain", catalog=NUMERIC)  # 101 as a JSON number, values wrapped
+    sim = simulator_factory(profile="plain", catalog=NUMERIC_CATALOG)  # 101 as a JSON number, values wrapped
     cfg = make_cfg(tmp_path, sim.base_url)
     catalog = Catalog.open(cfg)
     with client_for(sim.base_url) as client:
@@ -325,3 +316,13 @@ def test_unwrap_value_reads_every_shape_and_drops_what_has_no_key():
     assert unwrap_value({"key": {"key": 7, "name": "Tujuh"}}) == ("7", "Tujuh")
     assert unwrap_value("b") == ("b", "b")
     assert unwrap_value({"key": {"x": 1}}) is None and unwrap_value({"name": "no key"}) is None
+
+
+def test_cli_refresh_from_a_trickling_server_ends_at_the_deadline(tmp_path, simulator_factory):
+    sim = simulator_factory(faults="gettrickle:1:0.5")
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text(f'[kiosk]\ndata_dir = "{tmp_path / "data"}"\n[server]\nbase_url = "{sim.base_url}"\n'
+                   f'request_deadline_s = 1\n', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "kiosk", "--config", str(cfg), "catalog", "refresh"],
+                          capture_output=True, text=True, timeout=60)  # a guard, not a performance assertion
+    assert proc.returncode == 1 and "within 1 s" in proc.stderr and "Traceback" not in proc.stderr

@@ -9,42 +9,12 @@ from urllib.parse import urlencode
 
 import pytest
 
-from offline_queue import Outbox
+import random
+
+from offline_queue import Open311Client, Outbox, SyncWorker
+from queuetest import FakeClock, form_body  # noqa: F401  (shared with other test files)
 
 JURISDICTION = "banyuwangikab.go.id"
-
-
-def form_body(service_code: str = "SAMSAT-PKB", description: str = "Lampu jalan di depan los ikan mati",
-              **extra: Any) -> str:
-    """A form body as the kiosk stores it (no api_key), valid for the simulator's catalog."""
-    fields = {
-        "jurisdiction_id": JURISDICTION,
-        "service_code": service_code,
-        "description": description,
-        "address_string": "Pasar Genteng, los B-12",
-        "lat": "-8.3648",
-        "long": "114.1501",
-        "first_name": "Budi",
-        "last_name": "Santoso",
-        "phone": "+6281234567890",
-        "device_id": "BWI-GENTENG-01",
-    }
-    fields.update(extra)
-    return urlencode(fields, encoding="utf-8")
-
-
-class FakeClock:
-    """Epoch seconds that only move when the test says so (starts at the real time)."""
-
-    def __init__(self, start: float | None = None) -> None:
-        self.t = time.time() + 1.0 if start is None else start
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, seconds: float) -> float:
-        self.t += seconds
-        return self.t
 
 
 @pytest.fixture
@@ -80,3 +50,22 @@ def clock() -> FakeClock:
 def make_body() -> Callable[..., str]:
     """``make_body(service_code, description, **fields)``: see :func:`form_body`."""
     return form_body
+
+
+@pytest.fixture
+def make_worker(outbox: Outbox, clock) -> Callable[..., SyncWorker]:
+    made: list[SyncWorker] = []
+
+    def make(sim: Any, api_key: str = "demo-key", *, deadline_s: float = 30.0, **kwargs: Any) -> SyncWorker:
+        """A worker on the test's outbox (the fake clock unless ``clock=`` is given)."""
+        kwargs.setdefault("clock", clock)
+        kwargs.setdefault("rng", random.Random(1))
+        client = Open311Client(sim.base_url, api_key, JURISDICTION, timeout=(2.0, 5.0), deadline_s=deadline_s)
+        worker = SyncWorker(outbox, client, **kwargs)
+        made.append(worker)
+        return worker
+
+    yield make
+    for worker in made:
+        worker.stop()
+        worker.client.close()

@@ -9,59 +9,21 @@ import time
 import tracemalloc
 from collections import Counter
 from typing import Any, Callable
-from urllib.parse import urlencode
 
 import pytest
 
 from offline_queue import FaultKind, Open311Client, Open311Error, Outbox, OutboxFull, SyncWorker
 from offline_queue import holds_code
+from queuetest import JURISDICTION, FakeClock, form_body
 
 
-JURISDICTION = "banyuwangikab.go.id"
 
-
-class FakeClock:
-    """Seconds that move only when the test says so."""
-
-    def __init__(self, start: float | None = None) -> None:
-        self.t = time.time() + 1.0 if start is None else start
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, seconds: float) -> float:
-        self.t += seconds
-        return self.t
-
-
-def form_body(service_code: str, description: str, **extra: Any) -> str:
-    fields = {"jurisdiction_id": JURISDICTION, "service_code": service_code, "description": description,
-              "address_string": "Pasar Genteng, los B-12", "lat": "-8.3648", "long": "114.1501",
-              "first_name": "Budi", "phone": "+6281234567890", "device_id": "BWI-GENTENG-01", **extra}
-    return urlencode(fields, encoding="utf-8")
 GUARD_S = 20.0  # a guard against a hang, never a performance assertion
 
 
 def coded(ref: str, service_code: str = "SAMSAT-PKB", text: str = "Lampu jalan mati", **extra: Any) -> str:
     """A body whose description ends with the code line, as kiosk/payload.py writes it."""
     return form_body(service_code, f"{text}\n\nKode laporan: {ref}", **extra)
-
-
-@pytest.fixture
-def field_worker(outbox: Outbox) -> Callable[..., SyncWorker]:
-    made: list[SyncWorker] = []
-
-    def make(sim: Any, *, api_key: str = "demo-key", deadline_s: float = 5.0, **kwargs: Any) -> SyncWorker:
-        kwargs.setdefault("rng", random.Random(3))
-        client = Open311Client(sim.base_url, api_key, JURISDICTION, timeout=(2.0, 5.0), deadline_s=deadline_s)
-        worker = SyncWorker(outbox, client, **kwargs)
-        made.append(worker)
-        return worker
-
-    yield make
-    for worker in made:
-        worker.stop()
-        worker.client.close()
 
 
 def put(outbox: Outbox, ref: str, service_code: str = "SAMSAT-PKB", **kwargs: Any):
@@ -124,10 +86,10 @@ def test_a_50_mb_answer_is_refused_with_bounded_memory(simulator_factory):
     client.close()
 
 
-def test_the_retry_hold_counts_from_the_end_of_the_attempt(simulator_factory, outbox, field_worker):
+def test_the_retry_hold_counts_from_the_end_of_the_attempt(simulator_factory, outbox, make_worker):
     sim = simulator_factory(profile="plain")
     put(outbox, "BWI-1")
-    worker = field_worker(sim, deadline_s=0.5, retry_base=2.0)
+    worker = make_worker(sim, clock=time.time, deadline_s=0.5, retry_base=2.0)
     sim.hang(3)
     started = time.time()
     worker.run_once()
@@ -137,10 +99,10 @@ def test_the_retry_hold_counts_from_the_end_of_the_attempt(simulator_factory, ou
     sim.hang(0)
 
 
-def test_a_hung_server_gets_one_attempt_per_window_and_each_submission_once(simulator_factory, outbox, field_worker):
+def test_a_hung_server_gets_one_attempt_per_window_and_each_submission_once(simulator_factory, outbox, make_worker):
     sim = simulator_factory(profile="plain")
     refs = [put(outbox, f"BWI-{i}").ref for i in range(12)]
-    worker = field_worker(sim, deadline_s=0.3, retry_base=0.2, retry_cap=0.4)
+    worker = make_worker(sim, clock=time.time, deadline_s=0.3, retry_base=0.2, retry_cap=0.4)
     sim.hang(1.5)
     assert worker.drain() == 1  # one abandoned POST, then the whole queue waits
     worker.wake()  # a new submission does not lift the hold after an unknown outcome
@@ -158,10 +120,10 @@ def test_a_hung_server_gets_one_attempt_per_window_and_each_submission_once(simu
 
 # -- exactly once without the server's help --------------------------------------------------
 
-def test_a_lost_answer_is_found_on_the_server_instead_of_posted_again(simulator_factory, outbox, field_worker, clock):
+def test_a_lost_answer_is_found_on_the_server_instead_of_posted_again(simulator_factory, outbox, make_worker, clock):
     sim = simulator_factory(profile="plain", faults="drop:1")  # stored, then the connection drops
     put(outbox, "BWI-1")
-    worker = field_worker(sim, clock=clock)
+    worker = make_worker(sim, clock=clock)
     worker.run_once()
     assert outbox.get("BWI-1").state == "queued" and worker.status.fault is FaultKind.CONNECTION_LOST
     sim.set_faults(None)
@@ -173,7 +135,7 @@ def test_a_lost_answer_is_found_on_the_server_instead_of_posted_again(simulator_
     assert sim.count_posts() == 1
 
 
-def test_a_crash_in_sending_is_reconciled_by_the_next_sender(simulator_factory, outbox_path, field_worker):
+def test_a_crash_in_sending_is_reconciled_by_the_next_sender(simulator_factory, outbox_path, make_worker):
     sim = simulator_factory(profile="plain")
     crashed = Outbox(outbox_path)
     put(crashed, "BWI-1")
@@ -190,10 +152,10 @@ def test_a_crash_in_sending_is_reconciled_by_the_next_sender(simulator_factory, 
     fresh.close()
 
 
-def test_an_unsearchable_server_gets_the_same_body_and_key_again(simulator_factory, outbox, field_worker, clock, caplog):
+def test_an_unsearchable_server_gets_the_same_body_and_key_again(simulator_factory, outbox, make_worker, clock, caplog):
     sim = simulator_factory(faults="drop:1")  # the default profile honours the key
     put(outbox, "BWI-1")
-    worker = field_worker(sim, clock=clock)
+    worker = make_worker(sim, clock=clock)
     worker.run_once()
     sim.set_faults("gethtml:1")  # its request list is a portal page: cannot be searched
     clock.advance(10)
@@ -204,10 +166,10 @@ def test_an_unsearchable_server_gets_the_same_body_and_key_again(simulator_facto
     assert "cannot be searched" in caplog.text
 
 
-def test_dedupe_idempotency_key_skips_the_search(simulator_factory, outbox, field_worker, clock):
+def test_dedupe_idempotency_key_skips_the_search(simulator_factory, outbox, make_worker, clock):
     sim = simulator_factory(faults="drop:1")
     put(outbox, "BWI-1")
-    worker = field_worker(sim, clock=clock, reconcile=False)
+    worker = make_worker(sim, clock=clock, reconcile=False)
     worker.run_once()
     sim.set_faults(None)
     clock.advance(10)
@@ -249,21 +211,21 @@ def test_the_code_line_matches_as_a_word_only():
 
 # -- classification by meaning ----------------------------------------------------------------
 
-def test_an_error_array_in_a_200_is_that_error_never_sent(simulator_factory, outbox, field_worker):
+def test_an_error_array_in_a_200_is_that_error_never_sent(simulator_factory, outbox, make_worker):
     sim = simulator_factory(faults="error200:1")
     put(outbox, "BWI-1")
-    worker = field_worker(sim)
+    worker = make_worker(sim)
     worker.drain()
     item = outbox.get("BWI-1")
     assert item.state == "dead" and "service_code is not valid" in item.last_error
     assert sim.requests() == []
 
 
-def test_a_bad_key_answered_400_pauses_the_queue_and_resumes_when_fixed(simulator_factory, outbox, field_worker, clock):
+def test_a_bad_key_answered_400_pauses_the_queue_and_resumes_when_fixed(simulator_factory, outbox, make_worker, clock):
     sim = simulator_factory(profile="plain", api_key="kunci-baru")
     for i, code in enumerate(["SAMSAT-PKB", "PSR-KEBERSIHAN", "JLN-RUSAK"]):
         put(outbox, f"BWI-{i}", code, body=coded(f"BWI-{i}", code, **({"attribute[JENIS]": "sampah"} if code == "PSR-KEBERSIHAN" else {})))
-    worker = field_worker(sim, api_key="kunci-lama", clock=clock, retry_cap=300.0)
+    worker = make_worker(sim, api_key="kunci-lama", clock=clock, retry_cap=300.0)
     worker.drain()
     assert outbox.paused and outbox.counts()["dead"] == 0
     assert worker.status.fault is FaultKind.KEY_REFUSED and "Invalid API key" in outbox.pause_reason
@@ -273,39 +235,39 @@ def test_a_bad_key_answered_400_pauses_the_queue_and_resumes_when_fixed(simulato
     assert not outbox.paused and outbox.counts()["sent"] == 3
 
 
-def test_a_403_naming_a_service_holds_only_that_item(simulator_factory, outbox, field_worker, clock):
+def test_a_403_naming_a_service_holds_only_that_item(simulator_factory, outbox, make_worker, clock):
     sim = simulator_factory(profile="plain")
     put(outbox, "BWI-0", "SUDAH-PENSIUN")
     put(outbox, "BWI-1")
     put(outbox, "BWI-2")
-    worker = field_worker(sim, clock=clock, on_unknown_service=lambda code: False)
+    worker = make_worker(sim, clock=clock, on_unknown_service=lambda code: False)
     worker.drain()
     assert not outbox.paused
     assert [outbox.get(r).state for r in ("BWI-0", "BWI-1", "BWI-2")] == ["queued", "sent", "sent"]
     assert "service" in outbox.get("BWI-0").last_error
-    gone = field_worker(sim, clock=clock, on_unknown_service=lambda code: True)
+    gone = make_worker(sim, clock=clock, on_unknown_service=lambda code: True)
     clock.advance(301)
     gone.drain()
     assert outbox.get("BWI-0").state == "dead"  # the refreshed catalog no longer lists it
 
 
-def test_the_same_refusal_for_three_services_is_the_kiosks_nothing_dead(simulator_factory, outbox, field_worker, clock):
+def test_the_same_refusal_for_three_services_is_the_kiosks_nothing_dead(simulator_factory, outbox, make_worker, clock):
     sim = simulator_factory(profile="plain")
     for i, code in enumerate(["SAMSAT-PKB", "JLN-RUSAK", "PDAM-AIR", "SAMSAT-PKB"]):
         body = coded(f"BWI-{i}", code).replace("address_string=", "a=").replace("&lat=", "&b=").replace("&long=", "&c=")
         put(outbox, f"BWI-{i}", code, body=body)
-    worker = field_worker(sim, clock=clock)
+    worker = make_worker(sim, clock=clock)
     worker.drain()
     assert outbox.paused and outbox.counts()["dead"] == 0
     assert worker.status.fault is FaultKind.REPEATED_REFUSAL
     assert "non_field_errors" not in outbox.pause_reason and "location is required" in outbox.pause_reason
 
 
-def test_one_refusal_among_good_items_is_that_items_own(simulator_factory, outbox, field_worker, clock):
+def test_one_refusal_among_good_items_is_that_items_own(simulator_factory, outbox, make_worker, clock):
     sim = simulator_factory(profile="plain")
     put(outbox, "BWI-0", body=coded("BWI-0").replace("address_string=", "a=").replace("&lat=", "&b=").replace("&long=", "&c="))
     put(outbox, "BWI-1")
-    worker = field_worker(sim, clock=clock)
+    worker = make_worker(sim, clock=clock)
     worker.drain()
     dead = outbox.get("BWI-0")
     assert dead.state == "dead" and dead.last_error.endswith("location is required: lat and long, or address_string")
@@ -314,21 +276,21 @@ def test_one_refusal_among_good_items_is_that_items_own(simulator_factory, outbo
 
 # -- clocks ------------------------------------------------------------------------------------
 
-def test_holds_beyond_the_cap_are_pulled_back_at_start(simulator, outbox, field_worker, clock):
+def test_holds_beyond_the_cap_are_pulled_back_at_start(simulator, outbox, make_worker, clock):
     put(outbox, "BWI-1")
     item = outbox.claim()
     outbox.mark_retry(item.id, "x", clock() + 15 * 365 * 86400)  # computed while the clock said 2040
-    worker = field_worker(simulator, clock=clock, retry_cap=300.0)
+    worker = make_worker(simulator, clock=clock, retry_cap=300.0)
     assert worker.run_once() is False
     clock.advance(301)
     assert worker.run_once() is True and outbox.get("BWI-1").state == "sent"
 
 
-def test_a_hold_survives_a_wall_clock_jump(simulator_factory, outbox, field_worker):
+def test_a_hold_survives_a_wall_clock_jump(simulator_factory, outbox, make_worker):
     sim = simulator_factory(faults="500:1")
     wall, mono = FakeClock(), FakeClock(1000.0)
     put(outbox, "BWI-1")
-    worker = field_worker(sim, clock=wall, monotonic=mono, retry_base=60.0, retry_cap=60.0, rng=random.Random(1))
+    worker = make_worker(sim, clock=wall, monotonic=mono, retry_base=60.0, retry_cap=60.0, rng=random.Random(1))
     worker.run_once()
     wall.advance(10 * 86400)  # the wall clock leaps ten days ahead: the hold still holds
     sim.set_faults(None)

@@ -28,24 +28,6 @@ def wait_until(predicate: Callable[[], bool], what: str) -> None:
         time.sleep(0.01)
 
 
-@pytest.fixture
-def make_worker(outbox: Outbox, clock) -> Callable[..., SyncWorker]:
-    made: list[SyncWorker] = []
-
-    def make(sim: Any, api_key: str = "demo-key", **kwargs: Any) -> SyncWorker:
-        kwargs.setdefault("clock", clock)
-        kwargs.setdefault("rng", random.Random(1))
-        client = Open311Client(sim.base_url, api_key, JURISDICTION, timeout=(2.0, 5.0))
-        worker = SyncWorker(outbox, client, **kwargs)
-        made.append(worker)
-        return worker
-
-    yield make
-    for worker in made:
-        worker.stop()
-        worker.client.close()
-
-
 # -- the fault matrix ------------------------------------------------------------------------
 
 def test_matrix_good_answer_is_sent_with_the_servers_id(simulator, outbox, enqueue, make_worker) -> None:
