@@ -101,13 +101,15 @@ def test_queue_summary_and_the_last_sync_error_in_plain_words(qtbot, make_window
 
 
 def test_dead_item_requeued_with_a_new_service_reaches_the_simulator(qtbot, make_window, make_core, simulator_factory):
-    # The server no longer knows UMM-SARAN: it lists the same service as UMM-SARAN-BARU.
+    # Filed while the server still listed UMM-SARAN; then the province renamed it UMM-SARAN-BARU.
     catalog = Catalog.bundled().to_open311()
     old = next(s for s in catalog["services"] if s["service_code"] == "UMM-SARAN")
-    catalog["services"] = [s for s in catalog["services"] if s is not old] + [{**old, "service_code": "UMM-SARAN-BARU"}]
-    sim = simulator_factory(catalog=catalog)
-    core = with_pin(make_core(sim.base_url))
+    first = simulator_factory(catalog=catalog)
+    first.stop()  # the network is down while the citizen files (the kiosk has its bundled catalog)
+    core = with_pin(make_core(first.base_url))
     code = file_anonymous(core, "Tolong tambah tempat sampah")
+    catalog["services"] = [s for s in catalog["services"] if s is not old] + [{**old, "service_code": "UMM-SARAN-BARU"}]
+    sim = simulator_factory(catalog=catalog, port=first.port)
     qtbot.waitUntil(lambda: core.queue_summary()["dead"] == 1, timeout=10000)
     qtbot.waitUntil(lambda: "UMM-SARAN-BARU" in {s.code for s in core.catalog.services()}, timeout=10000)
 
@@ -235,3 +237,21 @@ def test_configured_stick_not_plugged_in_writes_nothing(qtbot, make_window, make
     tap(qtbot, find(window, "staff-export"))
     assert "flashdisk" in find(window, "staff-message").text().lower()
     assert not stick.exists()
+
+
+def test_staff_requeue_every_dead_item_of_one_reason_with_one_tap(qtbot, make_window, make_core, simulator_factory):
+    sim = simulator_factory(catalog=Catalog.bundled().to_open311(), faults="error200:1")  # "no", in a 200
+    core = with_pin(make_core(sim.base_url))
+    codes = [file_anonymous(core, f"Saran nomor {i}") for i in range(3)]
+    qtbot.waitUntil(lambda: core.queue_summary()["dead"] == 3, timeout=15000)
+    window = make_window(core)
+    open_staff_area(qtbot, window)
+    qtbot.waitUntil(lambda: visible(window, "requeue-reason-0"), timeout=5000)
+    again = find(window, "requeue-reason-0")
+    assert again.text() == "Kirim ulang semua (3) dengan alasan ini"
+    assert "service_code is not valid" in "\n".join(w.text() for w in find(window, "dead-reason-0").findChildren(QLabel))
+    sim.set_faults(None)  # the province fixed its side
+    tap_settled(qtbot, again)
+    qtbot.waitUntil(lambda: len(sim.requests()) == 3, timeout=15000)
+    assert sorted(r["fields"]["attribute[kiosk_ref]"] for r in sim.requests()) == sorted(codes)
+    qtbot.waitUntil(lambda: "Ditolak: 0" in find(window, "queue-summary").text(), timeout=10000)
