@@ -267,6 +267,32 @@ class Outbox:
     def is_sender(self) -> bool:
         return self._sender_lock.is_locked
 
+    def probe_write(self, busy_timeout_s: float = 1.0) -> bool:
+        """Can this process still write the file?  Writes a fact and rolls it back.
+
+        For a health check: False when another writer held the lock for ``busy_timeout_s``
+        (busy is not broken); raises :class:`OutboxError` (:class:`OutboxFull` for a full
+        disk) when the write itself fails, e.g. a read-only or vanished file.
+        """
+        conn = self.connection()
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    conn.execute("INSERT OR REPLACE INTO facts(name, value) VALUES ('health_probe', '1')")
+                finally:
+                    conn.execute("ROLLBACK")
+            finally:
+                conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_s * 1000)}")
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY or "locked" in str(exc):
+                return False
+            raise _translate(exc) from exc
+        except sqlite3.Error as exc:
+            raise _translate(exc) from exc
+        return True
+
     # -- connections and transactions ------------------------------------------------------
 
     def connection(self) -> sqlite3.Connection:

@@ -386,17 +386,27 @@ class MainWindow(QWidget):
         self.queue_label.setObjectName("status-queue")
         self.printer_label = QLabel()
         self.printer_label.setObjectName("status-printer")
+        self.health_label = QLabel()  # the health watch's word to staff (ui/healthwatch.py)
+        self.health_label.setObjectName("status-health")
+        self.health_label.hide()
         kiosk_id = QLabel(self.core.cfg.kiosk.id)
         row.addWidget(self.net_icon)
         row.addWidget(self.net_label)
         row.addWidget(self.queue_label)
         row.addWidget(self.printer_label)
+        row.addWidget(self.health_label)
         row.addStretch(1)
         row.addWidget(kiosk_id)
         self._net = "unknown"
         self._waiting = 0
         self._printer = "unknown"
         return bar
+
+    def show_health(self, verdict: Any) -> None:
+        """A vital sign out of bounds, in the status bar (staff's language: the kiosk's default)."""
+        text = verdict.staff_text(self.flow.default_language) if verdict is not None else ""
+        self.health_label.setText(text)
+        self.health_label.setVisible(bool(text))
 
     # -- screens and navigation --------------------------------------------------------------
     @property
