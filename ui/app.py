@@ -29,6 +29,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Pasar Layanan Publik")
     app.setFont(QFont("Noto Sans", theme.BODY_PT))
     app.setStyleSheet(theme.stylesheet())
+    app.setProperty("kiosk_large_text", False)  # what MainWindow.set_large_text compares against
     app.setQuitOnLastWindowClosed(False)  # only the staff "exit" quits
     return app
 

@@ -490,7 +490,12 @@ class MainWindow(QWidget):
         self.large_text = on
         if self.text_size.isChecked() != on:
             self.text_size.setChecked(on)
-        QApplication.instance().setStyleSheet(theme.stylesheet(large=on))
+        app = QApplication.instance()
+        # Only on a change: re-applying the stylesheet re-styles every widget, which froze
+        # the screen for half a second after every citizen's wipe (found by bench/soak.py).
+        if app.property("kiosk_large_text") != on:
+            app.setProperty("kiosk_large_text", on)
+            app.setStyleSheet(theme.stylesheet(large=on))
 
     # -- sync status (staff eyes) ----------------------------------------------------------
     def _sync_status(self, status: Any) -> None:
