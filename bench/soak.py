@@ -9,8 +9,10 @@ on 127.0.0.1, so its sockets are not counted as the kiosk's) goes away every 200
 comes back 100 sessions later, while submissions queue.
 
 It prints the process's open descriptors, threads, RSS and outbox connections at the start
-(after a warm-up of ``SOAK_WARMUP`` sessions, default 50, so every lane, font and pool
-exists), in the middle and at the end, with their growth against the start.  Targets:
+(after a warm-up of ``SOAK_WARMUP`` sessions, default 100: every lane, font and Qt pool
+exists, and the allocator has settled after the first two staff PIN checks, whose scrypt
+takes 16 MB that glibc keeps for the next one), in the middle and at the end, with their
+growth against the start.  Targets:
 descriptors and threads flat (+-5), RSS growth < 10 %.  ``--write docs/BENCHMARKS.md``
 replaces that file's "Soak" section only.
 
@@ -32,7 +34,7 @@ from pathlib import Path
 from typing import Callable
 
 SESSIONS = int(os.environ.get("SOAK_SESSIONS", "2000"))
-WARMUP = int(os.environ.get("SOAK_WARMUP", "50"))
+WARMUP = int(os.environ.get("SOAK_WARMUP", "100"))
 STAFF_EVERY = 50
 OUTAGE_EVERY = 200
 OUTAGE_LENGTH = 100
