@@ -124,7 +124,7 @@ def check_outbox(outbox: Any) -> Sign:
     from offline_queue import OutboxError, OutboxFull
 
     try:
-        written = outbox.probe_write()
+        written = outbox.probe_write(busy_timeout_s=0.25)  # on the GUI thread: never wait long
     except OutboxFull:
         return Sign("outbox", "warning", "outbox write failed: disk full")
     except OutboxError as exc:

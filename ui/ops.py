@@ -76,7 +76,7 @@ def _call_name(fn: Callable[..., Any]) -> str:
 class TaskManager(QObject):
     """Owns the lanes' threads; reports every call on the GUI thread exactly once."""
 
-    _report = Signal(int, bool, object)  # (call id, ok, result or exception), from a worker
+    _report = Signal(object, bool, object)  # (call id, ok, result or exception), from a worker
     _on_main = Signal(object)  # a closure to run on the GUI thread
 
     def __init__(self, deadlines: dict[str, float | None] | None = None,
@@ -143,7 +143,7 @@ class TaskManager(QObject):
             log.exception("a closure run on the GUI thread failed")
 
     # -- reporting ---------------------------------------------------------------------------
-    @Slot(int, bool, object)
+    @Slot(object, bool, object)
     def _deliver(self, call_id: int, ok: bool, value: Any) -> None:
         with self._lock:
             pending = self._pending.pop(call_id, None)
