@@ -182,6 +182,7 @@ def soak(sessions: int = SESSIONS, warmup: int = WARMUP, log: Callable[[str], No
     from ui import ops
     from ui.app import build_window, make_application
 
+    _quiet_qt()
     app = make_application()
     work = Path(tempfile.mkdtemp(prefix="kiosk-soak-"))
     server = Server(work, _catalog_json(Catalog))
@@ -245,6 +246,21 @@ def soak(sessions: int = SESSIONS, warmup: int = WARMUP, log: Callable[[str], No
     return {"samples": samples, "sessions": sessions, "warmup": warmup, "lookups": sessions // LOOKUP_EVERY,
             "staff_visits": sessions // STAFF_EVERY, "outages": outages, "counts": counts,
             "seconds": time.perf_counter() - started}
+
+
+# Qt's own chatter on the offscreen platform (the UI tests ignore the same lines).
+_QT_NOISE = re.compile(r"propagateSizeHints|QQmlExpression: Expression .* depends on non-bindable|"
+                       r"QLineEdit::echoMode|QUnifiedTimer::stopAnimationDriver|qt\.multimedia|pipewire")
+
+
+def _quiet_qt() -> None:
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(_mode, _context, message: str) -> None:
+        if not _QT_NOISE.search(message):
+            print(f"qt: {message}", file=sys.stderr)
+
+    qInstallMessageHandler(handler)
 
 
 def _catalog_json(catalog_cls) -> str:
