@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 export QT_QUICK_BACKEND ?= software
 
-.PHONY: install run test test-fast bench screenshots build lint i18n clean
+.PHONY: install run test test-fast bench soak screenshots build lint i18n clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ test-fast: install
 
 bench: install
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench --write docs/BENCHMARKS.md
+
+# 2,000 citizen sessions through the real app (SOAK_SESSIONS=300 for a shorter run); writes
+# the "Soak" section of docs/BENCHMARKS.md.  Fails when a vital sign grew past its target.
+soak: install
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench.soak --write docs/BENCHMARKS.md
 
 screenshots: install
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/ui/test_screenshots.py -q

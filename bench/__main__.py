@@ -56,10 +56,16 @@ def main() -> int:
     out = table(rows)
     print(out)
     if args.write:
+        from bench.soak import SECTION, write_section
+
+        old = Path(args.write).read_text(encoding="utf-8") if Path(args.write).exists() else ""
+        kept = old[old.index(SECTION):] if SECTION in old else ""  # `make soak` writes that part
         machine = f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}, {platform.system()}"
         Path(args.write).write_text(
             "# Benchmarks\n\nMeasured by `make bench` on " + time.strftime("%Y-%m-%d") + f" ({machine}, 2 cores).\n"
             "Each figure stands beside a reference measured in the same run.\n\n" + out, encoding="utf-8")
+        if kept:
+            write_section(Path(args.write), kept.rstrip("\n") + "\n")
     return 0
 
 

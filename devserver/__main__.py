@@ -29,6 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", choices=("default", "plain"), default="default",
                    help="default: DESIGN.md's server; plain: behaves like the real provincial servers")
     p.add_argument("--quiet", action="store_true", help="do not log requests on standard error")
+    p.add_argument("--stop-with-stdin", action="store_true",
+                   help="stop when standard input closes: the parent that started it (kiosk demo) has ended, "
+                        "even by a crash or SIGKILL")
     return p
 
 
@@ -55,6 +58,17 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+
+    if args.stop_with_stdin:
+        def _parent_gone() -> None:
+            try:
+                while sys.stdin.buffer.read(4096):
+                    pass
+            except (OSError, ValueError):
+                pass
+            stop.set()
+
+        threading.Thread(target=_parent_gone, name="devserver-parent-watch", daemon=True).start()
 
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()

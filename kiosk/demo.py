@@ -39,12 +39,20 @@ class DemoServer:
     base_url: str
 
     def stop(self) -> None:
+        """Stop the simulator and reap it (no zombie, no orphan); idempotent."""
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
                 self.proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+        self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                try:
+                    pipe.close()
+                except OSError:
+                    pass
 
 
 def demo_config(cfg: Config) -> Config:
@@ -61,16 +69,25 @@ def start_simulator(cfg: Config, catalog_open311: dict) -> DemoServer:
     catalog_file.write_text(json.dumps(catalog_open311, ensure_ascii=False), encoding="utf-8")
     cmd = [sys.executable, "-m", "devserver", "--port", "0", "--host", "127.0.0.1",
            "--db", str(cfg.data_dir / "simulator.sqlite3"), "--catalog", str(catalog_file),
-           "--api-key", cfg.server.api_key, "--token-delay", "20"]
+           "--api-key", cfg.server.api_key, "--token-delay", "20", "--stop-with-stdin"]
     try:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        # Its stdin is a pipe only this process holds: however the demo ends (SIGKILL, a Qt
+        # abort), the pipe closes and the simulator stops by itself.
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True)
     except OSError as exc:
         raise DemoError(f"cannot start the simulator: {exc}") from None
-    line = proc.stdout.readline() if proc.stdout else ""
+    server = DemoServer(proc, "")
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+    except BaseException:  # SIGTERM (SystemExit) or Ctrl-C while waiting: never leave it behind
+        server.stop()
+        raise
     if not line.startswith(READY_PREFIX):
-        proc.kill()
+        server.stop()
         raise DemoError("the simulator did not start (is this a source install with devserver/?)")
-    return DemoServer(proc, line[len(READY_PREFIX):].strip())
+    server.base_url = line[len(READY_PREFIX):].strip()
+    return server
 
 
 def seed_samples(core) -> list[str]:

@@ -5,7 +5,9 @@ Why it is built this way:
 * WAL + ``synchronous=FULL``: ``enqueue`` returns only after the row is fsynced, so a
   receipt is never printed for a submission a power cut could lose.
 * One connection per thread (``threading.local``): sqlite3 connections must not be shared
-  between threads; each thread gets its own, all closed by :meth:`Outbox.close`.
+  between threads; each thread gets its own, all closed by :meth:`Outbox.close`, and a
+  thread's connection is closed when that thread ends (``Outbox._all`` holds it weakly), so
+  threads that come and go do not pile up open files.
 * Every state change runs in ``BEGIN IMMEDIATE``: the write lock is taken up front, so two
   workers (or a worker and the CLI) can never claim the same row, and a busy database waits
   (``busy_timeout``) instead of failing half-way.
@@ -32,6 +34,7 @@ import sqlite3
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -202,6 +205,26 @@ def _create_schema(db: sqlite_utils.Database) -> None:
         db.execute(sql)
 
 
+class _ThreadConnection:
+    """One thread's connection, owned by that thread's ``threading.local``: when the thread
+    ends, this holder is freed and the connection closed (sqlite3 connections cannot be
+    weakly referenced themselves)."""
+
+    __slots__ = ("conn", "__weakref__")
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        except Exception:  # noqa: BLE001 - also runs at interpreter exit, from __del__
+            pass
+
+    def __del__(self) -> None:
+        self.close()
+
+
 class Outbox:
     """The durable outbox of submissions (see the package docstring for the whole API).
 
@@ -216,7 +239,7 @@ class Outbox:
         self.path = os.fspath(path)
         self._busy_timeout_s = busy_timeout_s
         self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
+        self._all: weakref.WeakSet[_ThreadConnection] = weakref.WeakSet()
         self._all_lock = threading.Lock()
         self._closed = False
         parent = os.path.dirname(os.path.abspath(self.path))
@@ -249,14 +272,40 @@ class Outbox:
     def is_sender(self) -> bool:
         return self._sender_lock.is_locked
 
+    def probe_write(self, busy_timeout_s: float = 1.0) -> bool:
+        """Can this process still write the file?  Writes a fact and rolls it back.
+
+        For a health check: False when another writer held the lock for ``busy_timeout_s``
+        (busy is not broken); raises :class:`OutboxError` (:class:`OutboxFull` for a full
+        disk) when the write itself fails, e.g. a read-only or vanished file.
+        """
+        conn = self.connection()
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    conn.execute("INSERT OR REPLACE INTO facts(name, value) VALUES ('health_probe', '1')")
+                finally:
+                    conn.execute("ROLLBACK")
+            finally:
+                conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_s * 1000)}")
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY or "locked" in str(exc):
+                return False
+            raise _translate(exc) from exc
+        except sqlite3.Error as exc:
+            raise _translate(exc) from exc
+        return True
+
     # -- connections and transactions ------------------------------------------------------
 
     def connection(self) -> sqlite3.Connection:
         """This thread's own connection (opened on first use). For diagnostics and tests,
         e.g. ``PRAGMA max_page_count`` to simulate a full disk."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            return conn
+        held = getattr(self._local, "held", None)
+        if held is not None:
+            return held.conn
         if self._closed:
             raise OutboxError("the outbox is closed")
         try:
@@ -269,10 +318,16 @@ class Outbox:
             conn.execute("PRAGMA secure_delete = ON")
         except sqlite3.Error as exc:
             raise _translate(exc) from exc
-        self._local.conn = conn
+        held = _ThreadConnection(conn)
+        self._local.held = held
         with self._all_lock:
-            self._all.append(conn)
+            self._all.add(held)
         return conn
+
+    def connection_count(self) -> int:
+        """How many per-thread connections are open (diagnostics: bounded by live threads)."""
+        with self._all_lock:
+            return len(self._all)
 
     @contextlib.contextmanager
     def _write(self, durable: bool = True) -> Iterator[sqlite3.Connection]:
@@ -336,10 +391,9 @@ class Outbox:
         self._closed = True
         self.release_sender()
         with self._all_lock:
-            conns, self._all = self._all, []
-        for conn in conns:
-            with contextlib.suppress(sqlite3.Error):
-                conn.close()
+            held, self._all = list(self._all), weakref.WeakSet()
+        for h in held:
+            h.close()
         self._local = threading.local()
 
     def __enter__(self) -> Outbox:

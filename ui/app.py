@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import logging
+import signal
+import socket
 import sys
 from typing import Any
 
-from PySide6.QtCore import QTimer, Qt
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Qt
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -27,6 +29,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Pasar Layanan Publik")
     app.setFont(QFont("Noto Sans", theme.BODY_PT))
     app.setStyleSheet(theme.stylesheet())
+    app.setProperty("kiosk_large_text", False)  # what MainWindow.set_large_text compares against
     app.setQuitOnLastWindowClosed(False)  # only the staff "exit" quits
     return app
 
@@ -39,30 +42,88 @@ def build_window(core: Any, **options: Any):
     return MainWindow(core, **options)
 
 
-def start_watchdog_pings(parent: Any) -> QTimer | None:
-    """Tell systemd the kiosk is up, then ping its watchdog from the GUI thread's event loop.
+def start_watchdog_pings(parent: Any, core: Any = None):
+    """Tell systemd the kiosk is up, then watch its health and ping the watchdog from the GUI thread.
 
     The pings come from a QTimer on the GUI thread on purpose: a frozen UI stops pinging and
-    systemd restarts the kiosk (deploy/kiosk.service, ``WatchdogSec``).  No-op without systemd.
+    systemd restarts the kiosk (deploy/kiosk.service, ``WatchdogSec``).  They also stop when
+    the health watch (ui/healthwatch.py) finds a vital sign beyond repair.  Pings are a no-op
+    without systemd; the health checks run anyway (staff see their warnings).
     """
+    from ui.healthwatch import HealthTimer
+
     watchdog.notify_ready("welcome screen shown")
-    interval = watchdog.watchdog_interval_s()
-    if not interval:
-        return None
-    timer = QTimer(parent)
-    timer.setInterval(max(100, int(interval * 1000)))
-    timer.timeout.connect(watchdog.notify_watchdog)
-    timer.start()
-    watchdog.notify_watchdog()
-    return timer
+    watch = HealthTimer(core, parent, probe=None if core is not None else list)
+    watch.start()
+    return watch
+
+
+class StopOnSignal(QObject):
+    """SIGTERM (systemd's stop, ``kill``) and SIGINT (Ctrl-C) quit the Qt loop cleanly.
+
+    Python runs a signal handler only between bytecodes, and the Qt loop sits in C++: the
+    signal's wakeup byte on a socket pair wakes the loop through a QSocketNotifier, so the
+    handler runs at once and quits the loop; ``run_app`` then stops the workers, the lanes
+    and the sync worker (which releases the sender lock) and tells systemd STOPPING.
+    """
+
+    SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self.app = app
+        self.received: int | None = None
+        self._read, self._write = socket.socketpair()
+        for sock in (self._read, self._write):
+            sock.setblocking(False)
+        self._old_fd = signal.set_wakeup_fd(self._write.fileno(), warn_on_full_buffer=False)
+        self._old = {sig: signal.signal(sig, self._handle) for sig in self.SIGNALS}
+        self._notifier = QSocketNotifier(self._read.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._drain)
+
+    def _handle(self, signum: int, _frame: Any) -> None:
+        if self.received is None:
+            log.info("%s received: stopping", signal.Signals(signum).name)
+        self.received = signum
+        # exit(), not quit(): Qt 6's quit() asks the windows first, and the kiosk window
+        # refuses to close outside the staff area's exit.
+        self.app.exit(0)
+
+    def _drain(self) -> None:
+        try:
+            self._read.recv(512)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        """Give the signals back to what handled them before (idempotent)."""
+        if self._notifier is None:
+            return
+        self._notifier.setEnabled(False)
+        self._notifier = None
+        for sig, old in self._old.items():
+            signal.signal(sig, old)
+        signal.set_wakeup_fd(self._old_fd)
+        self._read.close()
+        self._write.close()
 
 
 def run_app(core: Any, *, exit_after_start: bool = False) -> int:
     """Run the kiosk UI until staff exit; ``exit_after_start`` quits once the welcome is painted."""
+    from ui import ops
+
     app = make_application()
+    stopper = StopOnSignal(app)
     window = build_window(core)
     window.show_kiosk()
-    QTimer.singleShot(0, lambda: start_watchdog_pings(app))
+    watches: list = []
+
+    def _watch() -> None:
+        watch = start_watchdog_pings(app, core)
+        watch.changed.connect(window.show_health)
+        watches.append(watch)
+
+    QTimer.singleShot(0, _watch)
     if exit_after_start:
         def _done() -> None:
             window.repaint()
@@ -71,7 +132,16 @@ def run_app(core: Any, *, exit_after_start: bool = False) -> int:
             app.quit()
 
         QTimer.singleShot(0, _done)
-    code = app.exec()
-    watchdog.notify_stopping()
-    window.shutdown()
+    try:
+        code = app.exec()
+    finally:
+        watchdog.notify_stopping()
+        stopper.close()
+        for watch in watches:
+            watch.stop()
+        window.shutdown()
+        ops.shutdown()
+    if stopper.received is not None:
+        log.info("stopped cleanly after %s", signal.Signals(stopper.received).name)
+        return 0
     return code

@@ -6,6 +6,7 @@ core's CLI must not import the UI (DESIGN.md: ui -> kiosk, never back).
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from kiosk.config import Config
@@ -29,6 +30,16 @@ def register_demo(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=demo)
 
 
+def _stop_on_sigterm() -> None:
+    """Until the Qt loop runs (ui.app.StopOnSignal takes over there), SIGTERM unwinds like
+    Ctrl-C: ``finally`` blocks stop the sync worker, release the sender lock and reap the
+    demo's simulator, and the exit is a clean one (status 0) because systemd asked for it."""
+    def _exit(signum: int, _frame: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, _exit)
+
+
 def _start(cfg: Config, args: argparse.Namespace) -> int:
     from kiosk.core import KioskCore
     from ui.app import run_app
@@ -43,6 +54,7 @@ def _start(cfg: Config, args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    _stop_on_sigterm()
     return _start(cfg, args)
 
 
@@ -50,6 +62,7 @@ def demo(args: argparse.Namespace, cfg: Config) -> int:
     from kiosk import demo as demo_mod
     from kiosk.core import KioskCore
 
+    _stop_on_sigterm()
     try:
         cfg, server = demo_mod.prepare(cfg)
     except demo_mod.DemoError as exc:

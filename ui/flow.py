@@ -427,7 +427,8 @@ class Flow(QObject):
         self._go(SENDING, remember=False)
         self.progress_changed.emit(self.stage)
         ops.run(
-            self.core.submit, self.draft(), on_done=self._guard(self._submitted), on_error=self._guard(self._submit_failed)
+            self.core.submit, self.draft(), on_done=self._guard(self._submitted), on_error=self._guard(self._submit_failed),
+            lane=ops.SAVE,
         )
 
     def _submitted(self, submitted: Any) -> None:
@@ -440,6 +441,7 @@ class Flow(QObject):
             self.language,
             on_done=self._guard(self._printed),
             on_error=self._guard(self._print_crashed),
+            lane=ops.PRINT,
         )
 
     def _submit_failed(self, exc: BaseException) -> None:
@@ -525,6 +527,7 @@ class Flow(QObject):
             self.language,
             on_done=self._guard(self._looked_up),
             on_error=self._guard(self._lookup_failed),
+            lane=ops.NETWORK,
         )
 
     def _looked_up(self, result: Any) -> None:
@@ -547,7 +550,8 @@ class Flow(QObject):
             return
         self.busy = True
         # Slow on purpose (scrypt): off the GUI thread.
-        ops.run(self.core.staff_login, pin, on_done=self._guard(self._staff_result), on_error=self._guard(self._staff_error))
+        ops.run(self.core.staff_login, pin, on_done=self._guard(self._staff_result), on_error=self._guard(self._staff_error),
+                lane=ops.STAFF)
 
     def _staff_result(self, result: Any) -> None:
         self.busy = False

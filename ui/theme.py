@@ -130,6 +130,7 @@ QLabel[role="card"] {{ background: {SURFACE}; border: 1px solid {BORDER}; border
 #NavBar {{ background: {SURFACE}; border-top: 1px solid {BORDER}; }}
 #StatusBar {{ background: {NAVY_DARK}; }}
 #StatusBar QLabel {{ color: {WHITE}; font-size: {SMALL_PT}pt; }}
+#StatusBar QLabel#status-health {{ color: {GOLD}; font-weight: 700; }}
 QPushButton {{ min-height: {TOUCH_MIN_PX}px; min-width: {TOUCH_MIN_PX}px; padding: 6px 22px;
     border-radius: 14px; font-size: {s.button}pt; font-weight: 600;
     background: {SURFACE}; color: {NAVY}; border: 2px solid {BORDER}; text-align: center; }}

@@ -36,13 +36,13 @@ def test_gui_thread_pings_the_watchdog(qtbot, tmp_path, monkeypatch):
     monkeypatch.delenv("WATCHDOG_PID", raising=False)
     parent = QWidget()
     qtbot.addWidget(parent)
-    timer = start_watchdog_pings(parent)
-    assert timer is not None and timer.isActive()
+    watch = start_watchdog_pings(parent)
+    assert watch.ping_timer is not None and watch.ping_timer.isActive()
     qtbot.wait(450)  # the event loop runs: pings arrive every 100 ms
     got = _received(sock)
     assert any("READY=1" in m for m in got)
     assert sum("WATCHDOG=1" in m for m in got) >= 3
-    timer.stop()  # a frozen loop sends nothing more
+    watch.stop()  # a frozen loop sends nothing more
     qtbot.wait(300)
     assert not any("WATCHDOG=1" in m for m in _received(sock))
 

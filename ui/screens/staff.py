@@ -341,10 +341,10 @@ class StaffScreen(Screen):
         if self.flow.screen != STAFF:
             return
         self.pages.setCurrentIndex(self.MAIN)
-        ops.run(self.core.queue_summary, on_done=self._show_summary, on_error=lambda e: None)
-        ops.run(self.core.dead_items, on_done=self._show_dead, on_error=lambda e: None)
+        ops.run(self.core.queue_summary, on_done=self._show_summary, on_error=lambda e: None, lane=ops.STAFF)
+        ops.run(self.core.dead_items, on_done=self._show_dead, on_error=lambda e: None, lane=ops.STAFF)
         ops.run(self.core.last_sync_error_text, current_language(), on_done=self._show_sync_error,
-                on_error=lambda e: None)
+                on_error=lambda e: None, lane=ops.STAFF)
 
     def sync_changed(self, _status=None) -> None:
         """A sync event arrived: refresh the numbers shortly (events can come in bursts)."""
@@ -476,7 +476,7 @@ class StaffScreen(Screen):
             self.reprint.setEnabled(True)
             self._say(_("Kode tidak ditemukan."))
 
-        ops.run(self.core.reprint, code, current_language(), on_done=done, on_error=failed)
+        ops.run(self.core.reprint, code, current_language(), on_done=done, on_error=failed, lane=ops.PRINT)
 
     def _test_page(self) -> None:
         self.test_page.setEnabled(False)
@@ -489,7 +489,7 @@ class StaffScreen(Screen):
             self.test_page.setEnabled(True)
             self._say(_("Halaman uji tidak dapat dicetak."))
 
-        ops.run(self.core.print_test_page, current_language(), on_done=done, on_error=failed)
+        ops.run(self.core.print_test_page, current_language(), on_done=done, on_error=failed, lane=ops.PRINT)
 
     def _pick_service(self, ref: str, current: str) -> None:
         self._picking_for = ref
@@ -543,7 +543,7 @@ class StaffScreen(Screen):
             self.enter()
 
         ops.run(self.core.requeue, ref, new, on_done=done,
-                on_error=lambda e: self._say(_("Gagal mengirim ulang.")))
+                on_error=lambda e: self._say(_("Gagal mengirim ulang.")), lane=ops.STAFF)
 
     def _export(self) -> None:
         try:
@@ -587,7 +587,7 @@ class StaffScreen(Screen):
             self.export.setEnabled(True)
             self._say(_("Ekspor gagal. Periksa flashdisk, lalu coba lagi."))
 
-        ops.run(self.core.export_unsent, folder, on_done=done, on_error=failed)
+        ops.run(self.core.export_unsent, folder, on_done=done, on_error=failed, lane=ops.STAFF)
 
     def _exit(self) -> None:
         win = self.window()
