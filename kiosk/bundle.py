@@ -155,10 +155,10 @@ def _write_private(path: Path, data: bytes) -> None:
 
 def export_bundle(path: str | os.PathLike[str], cfg: "Config", outbox: "Outbox | None" = None) -> int:
     """Write every unsent submission to ``path``; returns how many.  Marks nothing on this kiosk."""
-    from offline_queue import Outbox
+    from kiosk.datadir import open_outbox
 
     own = outbox is None
-    box = Outbox(cfg.outbox_path) if own else outbox
+    box = open_outbox(cfg) if own else outbox
     try:
         items = _unsent(box)
     finally:
@@ -220,12 +220,14 @@ def import_bundle(path: str | os.PathLike[str], cfg: "Config", outbox: "Outbox |
     All or nothing for the verification; then one durable enqueue per item.  A ref already
     present is skipped (a second import, or the kiosk's own data dir) and reported.
     """
-    from offline_queue import DuplicateRef, Outbox
+    from offline_queue import DuplicateRef
+
+    from kiosk.datadir import open_outbox
 
     header, items = read_bundle(path, cfg)
     result = ImportResult(kiosk_id=str(header.get("kiosk_id", "")))
     own = outbox is None
-    box = Outbox(cfg.outbox_path) if own else outbox
+    box = open_outbox(cfg) if own else outbox
     try:
         for item in items:
             if box.get(item["ref"]) is not None:

@@ -48,6 +48,7 @@ class KioskSection:
     data_dir: str = ""
     tracking_prefix: str = ""  # optional: 3 Crockford characters; default derived from id
     fullscreen: bool = True
+    space_reserve_mb: int = 16  # ballast released when the disk is full (kiosk/datadir.py); 0 = none
 
 
 @dataclass(frozen=True)
@@ -236,6 +237,8 @@ def _check(cfg: Config) -> None:
         raise ConfigError("printer.port", f"must be between 1 and 65535, not {p.port}")
     if cfg.privacy.retention_days < 0:
         raise ConfigError("privacy.retention_days", "must be 0 or more")
+    if not 0 <= k.space_reserve_mb <= 4096:
+        raise ConfigError("kiosk.space_reserve_mb", "must be between 0 and 4096 (megabytes)")
     if cfg.staff.lockout_tries < 1:
         raise ConfigError("staff.lockout_tries", "must be at least 1")
 

@@ -386,11 +386,14 @@ class MainWindow(QWidget):
         self.queue_label.setObjectName("status-queue")
         self.printer_label = QLabel()
         self.printer_label.setObjectName("status-printer")
+        self.health_label = QLabel()  # clock or disk problems (kiosk/clock.py, kiosk/datadir.py)
+        self.health_label.setObjectName("status-health")
         kiosk_id = QLabel(self.core.cfg.kiosk.id)
         row.addWidget(self.net_icon)
         row.addWidget(self.net_label)
         row.addWidget(self.queue_label)
         row.addWidget(self.printer_label)
+        row.addWidget(self.health_label, 1)
         row.addStretch(1)
         row.addWidget(kiosk_id)
         self._net = "unknown"
@@ -505,6 +508,15 @@ class MainWindow(QWidget):
         self.printer_label.setText(
             _("Printer: {state}").format(state=_(PRINTER_WORDS.get(self._printer, PRINTER_WORDS["unknown"])))
         )
+        from kiosk.i18n import current_language
+
+        try:
+            texts = self.core.staff_warnings(current_language())
+        except Exception:
+            log.exception("staff warnings failed")
+            texts = []
+        self.health_label.setText("  ·  ".join(texts))
+        self.health_label.setVisible(bool(texts))
 
     # -- staff --------------------------------------------------------------------------------
     def _staff_gesture(self) -> None:
