@@ -397,7 +397,7 @@ class KioskCore:
     # -- staff ------------------------------------------------------------------------------
     def _pin_gate(self) -> PinGate:
         # Built per call: the config (and so the PIN hash) may be replaced while running.
-        return PinGate.for_config(self.cfg)
+        return PinGate.for_config(self.cfg, mirror=self.outbox)  # a copy of the lockout in the outbox
 
     def staff_login(self, pin: str) -> PinResult:
         """Check a staff PIN (slow on purpose: scrypt); the lockout lives on disk in the data dir.

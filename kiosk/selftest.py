@@ -80,6 +80,10 @@ def check_config(cfg: "Config", ctx: _Context) -> list[Check]:
         demo.append("receipt.signing_secret")
     if cfg.server.api_key in _DEMO_KEYS:
         demo.append("server.api_key")
+    from kiosk.sealing import DEMO_PUBLIC_KEY
+
+    if cfg.bundle.province_public_key == DEMO_PUBLIC_KEY:
+        demo.append("bundle.province_public_key")
     if demo:
         out.append(Check("secrets", "WARN", f"demo values in {', '.join(demo)}: set this kiosk's own before going live"))
     else:

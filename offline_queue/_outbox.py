@@ -558,6 +558,15 @@ class Outbox:
         with self._write() as conn:
             self._set_fact(conn, name, value)
 
+    def update_fact(self, name: str, change: Any) -> Any:
+        """Read-modify-write one fact in a single ``BEGIN IMMEDIATE`` transaction:
+        ``change(old_value_or_None) -> new value`` (``None`` deletes); returns the new value.
+        Two processes changing the same fact never lose an update (e.g. a lockout counter)."""
+        with self._write() as conn:
+            new = change(self._fact(conn, name))
+            self._set_fact(conn, name, new)
+        return new
+
     def pause(self, reason: str) -> None:
         """Stop all claims (e.g. the server refuses our key) until :meth:`resume`. Persistent."""
         with self._write() as conn:
