@@ -100,8 +100,8 @@ def check_database(cfg: "Config", ctx: _Context) -> list[Check]:
     unwritable = writable(path.parent)
     if unwritable:  # not damage: SQLite cannot open a WAL database it may not write next to
         return [Check("database", "FAIL", f"{path} cannot be opened: its folder cannot be written ({unwritable}); "
-                                          "remount the data dir read-write or fix its owner (the file itself is not "
-                                          "known to be damaged)")]
+                                          "remount the data dir read-write or fix its owner (the file itself is "
+                                          "probably sound)")]
     try:
         conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=5)
     except sqlite3.Error as exc:
