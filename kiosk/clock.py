@@ -42,6 +42,7 @@ MAX_SKEW_S = 300
 Verdict = Literal["ok", "implausible", "skewed"]
 
 _MSG_IMPLAUSIBLE = N_("Jam kios salah ({local}). Tanggal di tanda terima bisa keliru. Hubungi teknisi untuk mengatur jam.")
+_SHORT_WRONG = N_("Jam kios salah: {local}")
 _MSG_SKEWED = N_("Jam kios berbeda {minutes} menit dari server ({local}). Hubungi teknisi untuk mengatur jam.")
 
 
@@ -72,9 +73,11 @@ class ClockState:
     def ok(self) -> bool:
         return self.verdict == "ok"
 
-    def message(self, lang: str) -> str:
-        """One sentence for staff ("" when the clock is fine)."""
+    def message(self, lang: str, *, short: bool = False) -> str:
+        """One sentence for staff ("" when the clock is fine); ``short`` for the status bar."""
         local = self.local.astimezone(WIB).strftime("%Y-%m-%d %H:%M")
+        if short and self.verdict != "ok":
+            return tr(lang, _SHORT_WRONG, local=local)
         if self.verdict == "implausible":
             return tr(lang, _MSG_IMPLAUSIBLE, local=local)
         if self.verdict == "skewed":

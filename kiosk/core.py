@@ -506,11 +506,11 @@ class KioskCore:
         sync = self._sync_error_text(lang)
         return "\n".join([*notices, sync] if sync else notices)
 
-    def staff_warnings(self, lang: str | None = None) -> list[str]:
-        """Clock and storage problems staff must know of (status bar, staff area); cheap."""
+    def staff_warnings(self, lang: str | None = None, *, short: bool = False) -> list[str]:
+        """Clock and storage problems staff must know of (status bar: ``short``, staff area); cheap."""
         lang = lang or self.cfg.default_language
-        out = datadir.staff_texts(self.cfg, lang)
-        clock_text = clock_mod.CLOCK.state().message(lang)
+        out = datadir.staff_texts(self.cfg, lang, short=short)
+        clock_text = clock_mod.CLOCK.state().message(lang, short=short)
         if clock_text:
             out.append(clock_text)
         return out

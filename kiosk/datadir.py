@@ -41,6 +41,8 @@ UMASK = 0o077
 _CHUNK = 1 << 20
 
 DISK_FULL = N_("Penyimpanan kios penuh. Laporan yang tersimpan tetap dikirim; hubungi teknisi untuk mengosongkan ruang disk.")
+DISK_FULL_SHORT = N_("Disk penuh")
+READ_ONLY_SHORT = N_("Folder data tidak dapat ditulis")
 READ_ONLY = N_("Folder data kios tidak dapat ditulis. Hubungi teknisi.")
 
 
@@ -243,14 +245,14 @@ def storage_problem(exc: BaseException, cfg: "Config") -> str | None:
     return None
 
 
-def staff_texts(cfg: "Config", lang: str) -> list[str]:
+def staff_texts(cfg: "Config", lang: str, *, short: bool = False) -> list[str]:
     """Storage warnings for the staff screens (translated), cheap enough for a status bar."""
     out = []
     now = space(cfg)
     if now.full:
-        out.append(tr(lang, DISK_FULL))
+        out.append(tr(lang, DISK_FULL_SHORT if short else DISK_FULL))
     elif not os.access(cfg.data_dir, os.W_OK):  # no probe file: this runs on the GUI thread
-        out.append(tr(lang, READ_ONLY))
+        out.append(tr(lang, READ_ONLY_SHORT if short else READ_ONLY))
     return out
 
 

@@ -251,7 +251,10 @@ class PinGate:
 
             if self.mirror is not None:
                 try:
-                    self.mirror.update_fact(self.FACT, merged)
+                    if change is None:  # a look only: no write transaction on the outbox
+                        merged(self.mirror.get_fact(self.FACT))
+                    else:
+                        self.mirror.update_fact(self.FACT, merged)
                 except Exception as exc:  # the file alone still holds the lock
                     log.warning("staff PIN state: database copy not usable (%s)", type(exc).__name__)
                     result.clear()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTextEdit,
     QVBoxLayout,
@@ -388,6 +389,9 @@ class MainWindow(QWidget):
         self.printer_label.setObjectName("status-printer")
         self.health_label = QLabel()  # clock or disk problems (kiosk/clock.py, kiosk/datadir.py)
         self.health_label.setObjectName("status-health")
+        # A long notice must never widen the window: it gets what room is left, clipped.
+        self.health_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.health_label.setMinimumWidth(0)
         kiosk_id = QLabel(self.core.cfg.kiosk.id)
         row.addWidget(self.net_icon)
         row.addWidget(self.net_label)
@@ -511,11 +515,15 @@ class MainWindow(QWidget):
         from kiosk.i18n import current_language
 
         try:
-            texts = self.core.staff_warnings(current_language())
+            texts = self.core.staff_warnings(current_language(), short=True)
         except Exception:
             log.exception("staff warnings failed")
             texts = []
         self.health_label.setText("  ·  ".join(texts))
+        try:
+            self.health_label.setToolTip("\n".join(self.core.staff_warnings(current_language())))
+        except Exception:
+            pass
         self.health_label.setVisible(bool(texts))
 
     # -- staff --------------------------------------------------------------------------------

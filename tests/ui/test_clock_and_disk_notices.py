@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QWidget
 
 from kiosk import clock as clock_mod
 from ui.widgets import DateTimePicker
@@ -23,10 +25,22 @@ def test_status_bar_and_staff_area_say_the_clock_is_wrong(qtbot, make_window, ma
     window = make_window(core)
     label = window.health_label
     window._render_status()
-    assert label.isVisible() or not window.isVisible()
-    assert "Jam kios salah" in label.text() and "2000-01-01" in label.text()
+    qtbot.wait(50)
+    assert label.isVisible()
+    assert window.width() == 1366, "a long notice must not widen the window"
+    assert label.text() == "Jam kios salah: 2000-01-01 08:00"
+    assert "Hubungi teknisi" in label.toolTip()
     assert "Jam kios salah" in core.last_sync_error_text("id")
     assert "clock is wrong" in core.staff_warnings("en")[0]
+    shots = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    if shots.is_dir():  # for people to look at
+        window.grab().save(str(shots / "id-1366x768-90-status-bar-clock-wrong.png"))
+    window.flow.staff_ok = True
+    window.flow._go("staff", remember=False)  # (the PIN is tested in test_staff_area.py)
+    notice = window.findChild(QWidget, "sync-error")
+    qtbot.waitUntil(lambda: "Jam kios salah (2000-01-01" in notice.text(), timeout=5000)
+    if shots.is_dir():
+        window.grab().save(str(shots / "id-1366x768-91-staff-clock-wrong.png"))
 
 
 def test_status_bar_is_quiet_when_clock_and_disk_are_fine(qtbot, make_window, make_core):
