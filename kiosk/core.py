@@ -174,10 +174,22 @@ class KioskCore:
             log.exception("loading receipt fonts failed")
         self.refresh_printer_state()
         while True:
+            self.learn_server_time()
             self.erase_expired()
             datadir.ensure_reserve(self.cfg)
             if self._stop.wait(ERASE_EVERY_S):
                 return
+
+    def learn_server_time(self) -> bool:
+        """Ask the server for its ``Date`` (a cheap GET) so the clock is judged even when
+        nothing is being sent (kiosk/clock.py reads every answer's Date header)."""
+        try:
+            with self._lookup_lock:
+                self._lookup_client.server_date()
+        except Exception as exc:
+            log.info("server time not available: %s", type(exc).__name__)
+            return False
+        return True
 
     def erase_expired(self) -> int:
         """Erase name, phone, NIK and text of submissions the server confirmed more than
