@@ -277,15 +277,22 @@ class KioskCore:
             meta["clock_suspect"] = clock_state.local.isoformat(timespec="seconds")
             log.warning("submission %s filed while the local clock is %s (%s)", code,
                         clock_state.verdict, clock_state.local.isoformat(timespec="seconds"))
+        # Due at once (0), not at the local clock's "now": a clock in 2040 later corrected
+        # must not hold a new submission until 2040.
+        store = dict(ref=code, service_code=service.code, body=body, meta=meta, created_at=submitted_at, due_at=0)
         try:
-            # Due at once (0), not at the local clock's "now": a clock in 2040 later corrected
-            # must not hold a new submission until 2040.
-            self.outbox.enqueue(ref=code, service_code=service.code, body=body, meta=meta,
-                                created_at=submitted_at, due_at=0)
+            self.outbox.enqueue(**store)
         except OutboxFull:
-            log.error("outbox full: submission refused")
-            datadir.release_reserve(self.cfg)  # so what is queued can still be delivered
-            raise StorageFull() from None
+            # The disk filled up: the space reserve takes this citizen's submission (staff now
+            # see "disk full"); only with no reserve left is it refused.
+            if not datadir.release_reserve(self.cfg):
+                log.error("outbox full: submission refused")
+                raise StorageFull() from None
+            try:
+                self.outbox.enqueue(**store)
+            except OutboxFull:
+                log.error("outbox full even after releasing the space reserve: submission refused")
+                raise StorageFull() from None
         log.info("queued %s for service %s%s", code, service.code, " (assisted)" if draft.assisted else "")
         self.worker.wake()
         return Submitted(

@@ -87,10 +87,13 @@ def test_full_disk_the_kiosk_still_starts_delivers_and_exports_and_says_disk_ful
     assert "disk full" in queue.stderr and "Traceback" not in queue.stderr
     assert not (cfg.data_dir / datadir.BALLAST_NAME).exists(), "the reserve was released"
 
+    # A citizen filing now is not turned away: the released reserve holds it.
+    codes += _enqueue(cfg_path, cfg, tmp_path, 1)
+
     stick = tmp_path / "stick.bundle"
     out = run_kiosk(cfg_path, "bundle", "export", str(stick))
     assert out.returncode == 0, out.stderr
-    assert "Exported 3" in out.stdout
+    assert "Exported 4" in out.stdout
 
     started = run_kiosk(cfg_path, "run", "--exit-after-start", "--windowed")
     assert started.returncode == 0, started.stderr
@@ -109,8 +112,8 @@ def test_full_disk_the_kiosk_still_starts_delivers_and_exports_and_says_disk_ful
     assert sync.returncode == 0, sync.stderr
     assert "Traceback" not in sync.stderr
     assert sorted(r["body"].split("kiosk_ref%5D=")[1].split("&")[0] for r in sim.requests()) == sorted(codes)
-    assert len(sim.requests()) == 3
-    assert json.loads(run_kiosk(cfg_path, "queue", "--json").stdout)["sent"] == 3
+    assert len(sim.requests()) == 4
+    assert json.loads(run_kiosk(cfg_path, "queue", "--json").stdout)["sent"] == 4
 
     # Space freed: the reserve comes back at the next start.
     (disk / "filler.bin").unlink()
@@ -178,3 +181,31 @@ def test_everything_the_kiosk_writes_is_private(tmp_path, simulator_factory, kio
         os.umask(prev)
     units = list(Path(__file__).resolve().parents[2].glob("deploy/*.service"))
     assert units and all("UMask=0077" in u.read_text() for u in units)
+
+
+def test_disk_filling_while_the_app_runs_the_reserve_takes_the_citizens_submission(mounts, tmp_path):
+    from kiosk.core import KioskCore, StorageFull
+    from kiosk.model import Draft, Reporter
+
+    disk = mounts("-t", "tmpfs", "-o", "size=10m", "tmpfs", target=tmp_path / "disk")
+    cfg = config_mod.from_dict({"kiosk": {"data_dir": str(disk / "data"), "space_reserve_mb": 2}})
+    with KioskCore(cfg, start_sync=False) as core:
+        service = simple_services(cfg)[0]
+
+        def draft(i: int) -> Draft:
+            return Draft(service.code, f"Atap los {i} bocor " + "x" * 3000, sample_attributes(service),
+                         Reporter(name="Siti Rahayu", phone="081234567890"))
+
+        core.submit(draft(0))
+        assert (cfg.data_dir / datadir.BALLAST_NAME).exists()
+        _fill(disk)
+        done = core.submit(draft(1))  # the reserve is released for it
+        assert core.outbox.get(done.tracking_code) is not None
+        assert not (cfg.data_dir / datadir.BALLAST_NAME).exists()
+        assert any("penuh" in w for w in core.staff_warnings("id"))
+        # Only when the reserve is used up too is a submission refused, with the message staff know.
+        with pytest.raises(StorageFull):
+            for i in range(2, 2000):
+                core.submit(draft(i))
+        stored = sum(core.outbox.counts().values())
+        assert stored >= 3
