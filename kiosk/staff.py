@@ -233,8 +233,15 @@ class PinGate:
         """Under the file lock: merge file and mirror, apply ``change`` (None: read only), store."""
         from filelock import FileLock
 
-        self.state_path.parent.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(self.state_path) + ".lock", timeout=30):
+        try:
+            self.state_path.parent.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(self.state_path) + ".lock", timeout=30)
+            lock.acquire()
+        except OSError:
+            if change is not None:
+                raise  # attempt() fails closed
+            return self._load_file()  # a look at a read-only data dir
+        try:
             from_file = self._load_file()
             result: dict[str, dict[str, float]] = {}
 
@@ -264,6 +271,8 @@ class PinGate:
             if change is not None or state != from_file:
                 self._save_file(state)
             return state
+        finally:
+            lock.release()
 
     def _duration(self, level: float) -> int:
         """How long lock number ``level`` (1, 2, ...) lasts: doubling, capped."""
@@ -308,7 +317,11 @@ class PinGate:
                 return state
             return {**state, "failures": state["failures"] + 1}  # counted as wrong until proven right
 
-        self._update(reserve)
+        try:
+            self._update(reserve)
+        except OSError as exc:  # the try cannot be counted: refuse it (fail closed)
+            log.warning("staff PIN attempt refused: the lockout state cannot be written (%s)", exc.strerror or exc)
+            return PinResult("locked", seconds_left=self.lockout_s)
         if refused:
             log.warning("staff PIN attempt refused: locked for %ss more", refused["left"])
             return PinResult("locked", seconds_left=refused["left"])
@@ -325,7 +338,12 @@ class PinGate:
             outcome["failures"] = state["failures"]
             return state
 
-        self._update(record)
+        try:
+            self._update(record)
+        except OSError as exc:
+            log.warning("staff PIN result not recorded (%s)", exc.strerror or exc)
+            if not right:
+                return PinResult("locked", seconds_left=self.lockout_s)
         if right:
             log.info("staff PIN accepted")
             return PinResult("ok", tries_left=self.tries)
