@@ -11,7 +11,7 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
@@ -30,7 +30,7 @@ from kiosk.signing import receipt_url
 from kiosk.staff import PinGate, PinResult
 from kiosk.tracking import InvalidCode, format_code, new_code, parse_code, prefix_for
 from kiosk.validation import normalize, validate, validate_field
-from offline_queue import Open311Client, Outbox, OutboxFull, SyncStatus, SyncWorker
+from offline_queue import Open311Client, OutboxFull, SyncStatus, SyncWorker
 from printing import PrinterError, Receipt, Wording
 
 log = logging.getLogger(__name__)
@@ -126,8 +126,13 @@ class KioskCore:
         self.client = client_from_config(cfg)  # the sync worker's (a Session is not shared across threads)
         self._lookup_client = client_from_config(cfg)  # status lookups from the UI's worker threads
         self._lookup_lock = threading.Lock()
-        # Every answer's Date header teaches the kiosk's clock the real time (kiosk/clock.py).
-        self._clock_sources = [lambda c=c: c.last_server_date for c in (self.client, self._lookup_client)]
+        # Every answer's Date header teaches the kiosk's clock the real time (kiosk/clock.py);
+        # its own client, short timeouts, so asking never holds up a citizen's status lookup.
+        s = cfg.server
+        self._time_client = Open311Client(s.base_url, s.api_key, s.jurisdiction_id,
+                                          timeout=(min(3.0, s.connect_timeout_s), min(5.0, s.timeout_s)))
+        self._clock_sources = [lambda c=c: c.last_server_date
+                               for c in (self.client, self._lookup_client, self._time_client)]
         for source in self._clock_sources:
             clock_mod.CLOCK.add_source(source)
         self.printer = printer if printer is not None else printer_from_config(cfg)
@@ -158,6 +163,7 @@ class KioskCore:
             clock_mod.CLOCK.remove_source(source)
         if self._housekeeper:
             self._housekeeper.join(timeout=5)
+        self._time_client.close()
 
     def __enter__(self) -> "KioskCore":
         return self
@@ -184,8 +190,7 @@ class KioskCore:
         """Ask the server for its ``Date`` (a cheap GET) so the clock is judged even when
         nothing is being sent (kiosk/clock.py reads every answer's Date header)."""
         try:
-            with self._lookup_lock:
-                self._lookup_client.server_date()
+            self._time_client.server_date()
         except Exception as exc:
             log.info("server time not available: %s", type(exc).__name__)
             return False
