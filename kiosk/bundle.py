@@ -1,10 +1,18 @@
-"""Carry unsent submissions on a USB stick: a signed, versioned JSON-lines bundle.
+"""Carry unsent submissions on a USB stick: a signed JSON-lines bundle, sealed to the province.
 
 A kiosk that has been offline for weeks still holds its citizens' submissions.  Staff export
 them (``kiosk bundle export FILE``); a technician imports the file on a connected machine
 (``kiosk bundle import FILE`` or ``kiosk import-bundle FILE``), whose sync worker delivers them.
 
-File format (UTF-8, one JSON object per line, ``\\n`` line ends)::
+File format (version 2, two JSON lines; what a finder of the stick can read)::
+
+    {"format": "pasar-kiosk-bundle", "version": 2, "kiosk_id": ..., "key_id": <bundle.key_id>, "created_at": ...}
+    {"sealed_box": "<base64>"}
+
+The sealed box (X25519 + XSalsa20-Poly1305, kiosk/sealing.py) is encrypted to
+``bundle.province_public_key``: only the province's import machine, which holds the private
+key (``bundle.province_private_key_file``), can open it; the kiosk that wrote it cannot.  A
+changed byte makes it undecryptable.  Inside is the signed version-1 bundle::
 
     {"format": "pasar-kiosk-bundle", "version": 1, "kiosk_id": ..., "key_id": ..., "created_at": ..., "count": N}
     {"ref": ..., "key": ..., "service_code": ..., "body": ..., "meta": {...}, "created_at": ...}   (N lines)
@@ -34,8 +42,9 @@ Exactly once, and why nothing is marked on the exporting kiosk:
 - Import skips tracking codes (refs) already in this outbox, so importing the same file twice,
   or a file from a kiosk that shares this data dir, adds nothing.
 
-The bundle holds personal data (names, phone numbers, NIKs in the bodies): the file is written
-with mode 0600, and it must be deleted from the stick once imported (deploy/INSTALL.md).
+The sealed box hides the personal data (names, phone numbers, NIKs in the bodies) from
+whoever finds the stick; the file is still written 0600 and should be deleted once imported
+(deploy/INSTALL.md).  Plain version-1 files from older kiosks are still read (signed, not sealed).
 """
 from __future__ import annotations
 
@@ -58,7 +67,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("kiosk.bundle")
 
 FORMAT = "pasar-kiosk-bundle"
-VERSION = 1
+VERSION = 1  # the signed JSON lines inside
+SEALED_VERSION = 2  # the file on the stick: a header line and the sealed box
+_SEALED_KEY = "sealed_box"
 EXPORT_STATES = ("queued", "sending")
 _SIG_KEY = "hmac_sha256"
 
@@ -155,26 +166,87 @@ def _write_private(path: Path, data: bytes) -> None:
 
 def export_bundle(path: str | os.PathLike[str], cfg: "Config", outbox: "Outbox | None" = None) -> int:
     """Write every unsent submission to ``path``; returns how many.  Marks nothing on this kiosk."""
-    from offline_queue import Outbox
+    from kiosk.datadir import open_outbox
 
     own = outbox is None
-    box = Outbox(cfg.outbox_path) if own else outbox
+    box = open_outbox(cfg) if own else outbox
     try:
         items = _unsent(box)
     finally:
         if own:
             box.close()
-    _write_private(Path(path), build_bundle(items, cfg))
+    _write_private(Path(path), seal_bundle(build_bundle(items, cfg), cfg))
     log.info("exported %d unsent submissions to a bundle", len(items))
     return len(items)
 
 
+def seal_bundle(signed: bytes, cfg: "Config", *, now: datetime | None = None) -> bytes:
+    """The file for the stick: a plain header line, then ``signed`` sealed to the province's key."""
+    import base64
+
+    from kiosk.sealing import seal
+
+    header = {"format": FORMAT, "version": SEALED_VERSION, "kiosk_id": cfg.kiosk.id,
+              "key_id": cfg.bundle.key_id, "created_at": (now or datetime.now(timezone.utc)).isoformat()}
+    box = base64.b64encode(seal(signed, cfg.bundle.province_public_key)).decode("ascii")
+    return _line(header) + _line({_SEALED_KEY: box})
+
+
+def _private_key(cfg: "Config", key_id: str) -> str:
+    from kiosk import sealing
+
+    b = cfg.bundle
+    if key_id != b.key_id:
+        raise BundleError(f"the bundle is encrypted to key {key_id!r}, this machine is set up for key "
+                          f"{b.key_id!r} (bundle.key_id). Nothing was imported.")
+    if b.province_private_key_file:
+        try:
+            private = sealing.read_private_key(b.province_private_key_file)
+        except sealing.SealingError as exc:
+            raise BundleError(f"{exc} (bundle.province_private_key_file). Nothing was imported.") from None
+        if sealing.public_of(private) != b.province_public_key:
+            raise BundleError("bundle.province_private_key_file does not match bundle.province_public_key. "
+                              "Nothing was imported.")
+        return private
+    if b.province_public_key == sealing.DEMO_PUBLIC_KEY:
+        return sealing.DEMO_PRIVATE_KEY
+    raise BundleError(f"this machine holds no private key for bundle key {key_id!r}: only the province's import "
+                      "machine can open it (bundle.province_private_key_file). Nothing was imported.")
+
+
+def _unsealed(data: bytes, cfg: "Config") -> bytes:
+    """The signed inner bundle of a version-2 file (a version-1 file is returned as it is)."""
+    import base64
+
+    from kiosk.sealing import SealingError, unseal
+
+    first, _, rest = data.partition(b"\n")
+    try:
+        header = json.loads(first)
+    except ValueError:
+        return data
+    if not isinstance(header, dict) or header.get("format") != FORMAT or header.get("version") != SEALED_VERSION:
+        return data
+    if not rest.endswith(b"\n"):
+        raise BundleError("the bundle is incomplete (cut short); it may have been pulled out too early")
+    try:
+        box = base64.b64decode(json.loads(rest)[_SEALED_KEY], validate=True)
+    except (ValueError, KeyError, TypeError):
+        raise BundleError("the bundle is incomplete or damaged (its sealed part cannot be read)") from None
+    try:
+        return unseal(box, _private_key(cfg, str(header.get("key_id"))))
+    except SealingError as exc:
+        raise BundleError(f"the bundle is refused: {exc}. Nothing was imported.") from None
+
+
 def read_bundle(path: str | os.PathLike[str], cfg: "Config") -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Verify and parse a bundle: (header, items).  Raises BundleError before anything is used."""
+    """Open (version 2), verify and parse a bundle: (header, items).  Raises BundleError before
+    anything is used."""
     try:
         data = Path(path).expanduser().read_bytes()
     except OSError as exc:
         raise BundleError(f"cannot read the bundle: {exc.strerror or exc}") from None
+    data = _unsealed(data, cfg)
     if not data.endswith(b"\n"):
         raise BundleError("the bundle is incomplete (no signature line at the end); it may have been cut short")
     cut = data.rstrip(b"\n").rfind(b"\n") + 1
@@ -220,12 +292,14 @@ def import_bundle(path: str | os.PathLike[str], cfg: "Config", outbox: "Outbox |
     All or nothing for the verification; then one durable enqueue per item.  A ref already
     present is skipped (a second import, or the kiosk's own data dir) and reported.
     """
-    from offline_queue import DuplicateRef, Outbox
+    from offline_queue import DuplicateRef
+
+    from kiosk.datadir import open_outbox
 
     header, items = read_bundle(path, cfg)
     result = ImportResult(kiosk_id=str(header.get("kiosk_id", "")))
     own = outbox is None
-    box = Outbox(cfg.outbox_path) if own else outbox
+    box = open_outbox(cfg) if own else outbox
     try:
         for item in items:
             if box.get(item["ref"]) is not None:

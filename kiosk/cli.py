@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from importlib.metadata import entry_points
@@ -19,7 +20,7 @@ from kiosk import config as config_mod
 
 COMMANDS = (
     "check", "catalog", "enqueue", "sync", "queue",
-    "receipt", "verify", "staff", "logs", "bundle",
+    "receipt", "verify", "staff", "logs", "bundle", "salvage",
 )
 # Commands other packages plug in: `run` and `demo` come from ui/ (the core must not import
 # the UI, so the UI registers itself through this entry-point group in pyproject.toml).
@@ -58,7 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except config_mod.ConfigError as exc:
         print(f"kiosk: config error: {exc}", file=sys.stderr)
         return 2
+    from kiosk.datadir import UMASK, storage_problem
     from kiosk.logs import setup_logging
+
+    os.umask(UMASK)  # outbox, WAL/SHM, catalog, logs and receipts hold personal data: 0600
 
     # `staff set-pin` runs as root (it edits /etc/kiosk): a log file it created would then be
     # root's, and the kiosk user's app could no longer write its own log.
@@ -74,6 +78,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kiosk: config error: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # the log keeps the traceback; the terminal gets one line
+        problem = storage_problem(exc, cfg)
+        if problem:  # a read-only or full data dir: say so plainly, it is not a bug
+            log.error("command %s stopped: %s (%s: %s)", args.command, problem, type(exc).__name__, exc,
+                      extra={"console": False})
+            print(f"kiosk {args.command}: {problem}", file=sys.stderr)
+            return 1
         log.exception("command %s failed", args.command)
         print(f"kiosk {args.command}: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

@@ -49,6 +49,7 @@ class KioskSection:
     data_dir: str = ""
     tracking_prefix: str = ""  # optional: 3 Crockford characters; default derived from id
     fullscreen: bool = True
+    space_reserve_mb: int = 16  # ballast released when the disk is full (kiosk/datadir.py); 0 = none
 
 
 @dataclass(frozen=True)
@@ -101,12 +102,22 @@ class StaffSection:
     pin_hash: str = ""
     lockout_tries: int = 5
     lockout_s: int = 300
+    lockout_max_s: int = 86_400  # each further lockout doubles, up to this (kiosk/staff.py)
     export_dir: str = ""  # where "export unsent" writes; "" = ask (removable media under /media, /run/media)
 
 
 @dataclass(frozen=True)
 class PrivacySection:
     retention_days: int = 7
+
+
+@dataclass(frozen=True)
+class BundleSection:
+    # The USB bundle is encrypted to this X25519 public key (base64; kiosk/sealing.py).  The
+    # default is the public demo pair: `kiosk check` warns until the province's own is set.
+    province_public_key: str = "GCEgNzMYYnzUtVGPPAD0QZbkBwZwlRwT06rwtRfS4j0="
+    key_id: str = "DEMO"
+    province_private_key_file: str = ""  # only on the province's import machine (kiosk bundle keygen)
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,7 @@ class Config:
     printer: PrinterSection = field(default_factory=PrinterSection)
     staff: StaffSection = field(default_factory=StaffSection)
     privacy: PrivacySection = field(default_factory=PrivacySection)
+    bundle: BundleSection = field(default_factory=BundleSection)
     source: str | None = None  # the file it came from, for messages and `kiosk staff set-pin`
 
     @property
@@ -164,6 +176,7 @@ _SECTION_TYPES = {
     "printer": PrinterSection,
     "staff": StaffSection,
     "privacy": PrivacySection,
+    "bundle": BundleSection,
 }
 
 
@@ -252,8 +265,19 @@ def _check(cfg: Config) -> None:
         raise ConfigError("printer.port", f"must be between 1 and 65535, not {p.port}")
     if cfg.privacy.retention_days < 0:
         raise ConfigError("privacy.retention_days", "must be 0 or more")
+    if not 0 <= k.space_reserve_mb <= 4096:
+        raise ConfigError("kiosk.space_reserve_mb", "must be between 0 and 4096 (megabytes)")
+    from kiosk.sealing import check_public_key
+
+    problem = check_public_key(cfg.bundle.province_public_key)
+    if problem:
+        raise ConfigError("bundle.province_public_key", f"{problem}; make a pair with `kiosk bundle keygen`")
+    if not cfg.bundle.key_id.isalnum():
+        raise ConfigError("bundle.key_id", f"must be letters and digits only, not {cfg.bundle.key_id!r}")
     if cfg.staff.lockout_tries < 1:
         raise ConfigError("staff.lockout_tries", "must be at least 1")
+    if cfg.staff.lockout_max_s < cfg.staff.lockout_s:
+        raise ConfigError("staff.lockout_max_s", "must be at least staff.lockout_s")
 
 
 DEDUPE_MODES = ("reconcile", "idempotency-key", "both")

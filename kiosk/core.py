@@ -11,12 +11,15 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
 
+from kiosk import clock as clock_mod
+from kiosk import datadir
 from kiosk.catalog import Catalog, UnknownService
+from kiosk.clock import WIB, now_wib
 from kiosk.config import Config
 from kiosk.duedate import due_date
 from kiosk.i18n import N_, tr
@@ -32,7 +35,6 @@ from printing import PrinterError, Receipt, Wording
 
 log = logging.getLogger(__name__)
 
-WIB = timezone(timedelta(hours=7), "WIB")
 ERASE_EVERY_S = 3600.0
 STATUS_FIELDS = ("service_request_id", "status", "status_notes", "agency_responsible",
                  "updated_datetime", "expected_datetime")
@@ -106,11 +108,6 @@ class StatusResult:
     message: str = ""
 
 
-def now_wib() -> datetime:
-    """Indonesia's western time has no daylight saving, so a fixed +07:00 is exact."""
-    return datetime.now(WIB).replace(microsecond=0)
-
-
 def client_from_config(cfg: Config) -> Open311Client:
     s = cfg.server
     return Open311Client(s.base_url, s.api_key, s.jurisdiction_id,
@@ -126,12 +123,20 @@ class KioskCore:
                  clock: Callable[[], datetime] = now_wib):
         self.cfg = cfg
         self.clock = clock
-        cfg.data_dir.mkdir(parents=True, exist_ok=True)
-        self.outbox = Outbox(cfg.outbox_path)
+        self.outbox = datadir.open_outbox(cfg)
         self.catalog = Catalog.open(cfg)
         self.client = client_from_config(cfg)  # the sync worker's (a Session is not shared across threads)
         self._lookup_client = client_from_config(cfg)  # status lookups from the UI's worker threads
         self._lookup_lock = threading.Lock()
+        # Every answer's Date header teaches the kiosk's clock the real time (kiosk/clock.py);
+        # its own client, short timeouts, so asking never holds up a citizen's status lookup.
+        s = cfg.server
+        self._time_client = Open311Client(s.base_url, s.api_key, s.jurisdiction_id,
+                                          timeout=(min(3.0, s.connect_timeout_s), min(5.0, s.timeout_s)))
+        self._clock_sources = [lambda c=c: c.last_server_date
+                               for c in (self.client, self._lookup_client, self._time_client)]
+        for source in self._clock_sources:
+            clock_mod.CLOCK.add_source(source)
         self.printer = printer if printer is not None else printer_from_config(cfg)
         self.prefix = prefix_for(cfg.kiosk.id, cfg.kiosk.tracking_prefix)
         self.worker = SyncWorker(
@@ -163,8 +168,11 @@ class KioskCore:
         self._stop.set()
         self.worker.stop()
         self.catalog_keeper.stop()
+        for source in self._clock_sources:
+            clock_mod.CLOCK.remove_source(source)
         if self._housekeeper:
             self._housekeeper.join(timeout=5)
+        self._time_client.close()
 
     def __enter__(self) -> "KioskCore":
         return self
@@ -181,15 +189,36 @@ class KioskCore:
             log.exception("loading receipt fonts failed")
         self.refresh_printer_state()
         while True:
+            self.learn_server_time()
             self.erase_expired()
+            datadir.ensure_reserve(self.cfg)
             if self._stop.wait(ERASE_EVERY_S):
                 return
+
+    def learn_server_time(self) -> bool:
+        """Ask the server for its ``Date`` (a cheap GET) so the clock is judged even when
+        nothing is being sent (kiosk/clock.py reads every answer's Date header)."""
+        try:
+            self._time_client.server_date()
+        except Exception as exc:
+            log.info("server time not available: %s", type(exc).__name__)
+            return False
+        return True
 
     def erase_expired(self) -> int:
         """Erase name, phone, NIK and text of submissions the server confirmed more than
         ``privacy.retention_days`` ago; code, service and status stay for reprint and lookup."""
+        state = clock_mod.CLOCK.state()
         try:
-            erased = self.outbox.erase_personal(self.cfg.privacy.retention_days)
+            if state.server_known or state.ok:
+                # Confirmations stamped by a clock that lied (2040, 2000) count from now instead:
+                # never kept until 2040 + retention, never erased at once for a clock in 2000.
+                earliest, _ = clock_mod.plausible_window()
+                latest = state.trusted + timedelta(seconds=clock_mod.MAX_SKEW_S)
+                moved = self.outbox.restamp_sent(earliest, latest, state.trusted)
+                if moved:
+                    log.warning("clock: %d confirmation time(s) outside the plausible window reset to now", moved)
+            erased = self.outbox.erase_personal(self.cfg.privacy.retention_days, now=state.trusted)
         except Exception:
             log.exception("erasing personal data failed")
             return 0
@@ -256,17 +285,35 @@ class KioskCore:
             "assisted": draft.assisted,
         }
         body = build_body(draft, service, self.cfg, code, submitted_at)
+        # Before the transaction: nothing is stored that cannot get a signed receipt.
+        qr_url = receipt_url(code, submitted_at, self.cfg.receipt)
+        clock_state = clock_mod.CLOCK.state()
+        if not clock_state.ok:
+            meta["clock_suspect"] = clock_state.local.isoformat(timespec="seconds")
+            log.warning("submission %s filed while the local clock is %s (%s)", code,
+                        clock_state.verdict, clock_state.local.isoformat(timespec="seconds"))
+        # Due at once (0), not at the local clock's "now": a clock in 2040 later corrected
+        # must not hold a new submission until 2040.
+        store = dict(ref=code, service_code=service.code, body=body, meta=meta, created_at=submitted_at, due_at=0)
         try:
-            self.outbox.enqueue(ref=code, service_code=service.code, body=body, meta=meta)
+            self.outbox.enqueue(**store)
         except OutboxFull:
-            log.error("outbox full: submission refused")
-            raise StorageFull() from None
+            # The disk filled up: the space reserve takes this citizen's submission (staff now
+            # see "disk full"); only with no reserve left is it refused.
+            if not datadir.release_reserve(self.cfg):
+                log.error("outbox full: submission refused")
+                raise StorageFull() from None
+            try:
+                self.outbox.enqueue(**store)
+            except OutboxFull:
+                log.error("outbox full even after releasing the space reserve: submission refused")
+                raise StorageFull() from None
         log.info("queued %s for service %s%s", code, service.code, " (assisted)" if draft.assisted else "")
         self.worker.wake()
         return Submitted(
             tracking_code=code,
             display_code=format_code(code),
-            qr_url=receipt_url(code, submitted_at, self.cfg.receipt),
+            qr_url=qr_url,
             submitted_at=submitted_at,
             due_date=due,
             service=service,
@@ -389,7 +436,7 @@ class KioskCore:
     # -- staff ------------------------------------------------------------------------------
     def _pin_gate(self) -> PinGate:
         # Built per call: the config (and so the PIN hash) may be replaced while running.
-        return PinGate.for_config(self.cfg)
+        return PinGate.for_config(self.cfg, mirror=self.outbox)  # a copy of the lockout in the outbox
 
     def staff_login(self, pin: str) -> PinResult:
         """Check a staff PIN (slow on purpose: scrypt); the lockout lives on disk in the data dir.
@@ -494,6 +541,20 @@ class KioskCore:
         this kiosk's key (a technician must fix the config), or the server itself is failing.
         """
         lang = lang or self.cfg.default_language
+        notices = self.staff_warnings(lang)
+        sync = self._sync_error_text(lang)
+        return "\n".join([*notices, sync] if sync else notices)
+
+    def staff_warnings(self, lang: str | None = None, *, short: bool = False) -> list[str]:
+        """Clock and storage problems staff must know of (status bar: ``short``, staff area); cheap."""
+        lang = lang or self.cfg.default_language
+        out = datadir.staff_texts(self.cfg, lang, short=short)
+        clock_text = clock_mod.CLOCK.state().message(lang, short=short)
+        if clock_text:
+            out.append(clock_text)
+        return out
+
+    def _sync_error_text(self, lang: str) -> str:
         status = self.worker.status
         reason = (status.last_error or "").strip()
         text = fault_text(status.fault, paused=status.paused or self.outbox.paused)

@@ -157,8 +157,16 @@ def setup_logging(cfg: "Config", *, console: bool = False, file: bool = True,
             )
         except OSError as exc:
             path = None
-            console = True
-            print(f"kiosk: cannot write logs in {cfg.log_dir} ({exc.strerror}); logging to the console", file=sys.stderr)
+            # Warnings and errors, never chatter: a read-only data dir must not turn the terminal
+            # into a log (the command itself names the folder in one line; records it already
+            # printed carry ``extra={"console": False}``).
+            fallback = logging.StreamHandler(sys.stderr)
+            fallback.setLevel(logging.WARNING)
+            fallback.addFilter(lambda record: getattr(record, "console", True))
+            handlers.append(fallback)
+            if not console and cfg.data_dir.is_dir() and os.access(cfg.data_dir, os.W_OK):
+                print(f"kiosk: cannot write logs in {cfg.log_dir} ({exc.strerror}); errors go to the console",
+                      file=sys.stderr)
     if console:
         handlers.append(logging.StreamHandler(sys.stderr))
     for handler in handlers:

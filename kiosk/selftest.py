@@ -32,6 +32,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from kiosk.clock import MAX_SKEW_S, plausible_window
+
 if TYPE_CHECKING:
     from kiosk.config import Config
 
@@ -39,10 +41,8 @@ Status = Literal["OK", "WARN", "FAIL"]
 
 CHECK_TIMEOUT_S = 20.0  # per check: the guard against anything that hangs
 NET_CONNECT_S, NET_READ_S = 3.0, 8.0
-MAX_SKEW_S = 300
 MIN_FREE_MB, LOW_FREE_MB = 50, 200
 CATALOG_MAX_AGE_DAYS = 30
-EARLIEST_SANE_YEAR = 2025
 _DEMO_SECRETS = {"demo-secret-change-me"}
 _DEMO_KEYS = {"demo-key"}
 
@@ -80,6 +80,10 @@ def check_config(cfg: "Config", ctx: _Context) -> list[Check]:
         demo.append("receipt.signing_secret")
     if cfg.server.api_key in _DEMO_KEYS:
         demo.append("server.api_key")
+    from kiosk.sealing import DEMO_PUBLIC_KEY
+
+    if cfg.bundle.province_public_key == DEMO_PUBLIC_KEY:
+        demo.append("bundle.province_public_key")
     if not cfg.server.api_key.strip():
         out.append(Check("secrets", "FAIL", "server.api_key is empty: the server refuses every submission "
                                             "without the key the province gave this kiosk"))
@@ -110,6 +114,13 @@ def check_database(cfg: "Config", ctx: _Context) -> list[Check]:
     path = cfg.outbox_path
     if not path.exists():
         return [Check("database", "WARN", f"no outbox yet at {path} (it is created when the kiosk first starts)")]
+    from kiosk.datadir import writable
+
+    unwritable = writable(path.parent)
+    if unwritable:  # not damage: SQLite cannot open a WAL database it may not write next to
+        return [Check("database", "FAIL", f"{path} cannot be opened: its folder cannot be written ({unwritable}); "
+                                          "remount the data dir read-write or fix its owner (the file itself is "
+                                          "probably sound)")]
     try:
         conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=5)
     except sqlite3.Error as exc:
@@ -118,10 +129,12 @@ def check_database(cfg: "Config", ctx: _Context) -> list[Check]:
         try:
             result = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
         except sqlite3.DatabaseError as exc:
-            return [Check("database", "FAIL", f"{path} is damaged ({exc}); stop the kiosk, move the file aside "
-                                              "and restore a backup, or export what can be read")]
+            return [Check("database", "FAIL", f"{path} is damaged ({exc}); stop the kiosk and run 'kiosk salvage' "
+                                              "(copies every readable row into a fresh outbox, moves the damaged "
+                                              "file aside)")]
         if result != ["ok"]:
-            return [Check("database", "FAIL", f"{path} failed the integrity check: {'; '.join(result[:3])}")]
+            return [Check("database", "FAIL", f"{path} failed the integrity check: {'; '.join(result[:3])}; "
+                                              "stop the kiosk and run 'kiosk salvage'")]
         try:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("ROLLBACK")
@@ -134,6 +147,13 @@ def check_database(cfg: "Config", ctx: _Context) -> list[Check]:
         waiting = rows.get("queued", 0) + rows.get("sending", 0)
         summary = f"{waiting} waiting, {rows.get('awaiting_token', 0)} awaiting token, {rows.get('dead', 0)} dead"
         dead = rows.get("dead", 0)
+        from kiosk.salvage import damaged_copies
+
+        aside = damaged_copies(cfg)
+        if aside:
+            return [Check("database", "WARN", f"{path} ok; {summary}; a damaged outbox was moved aside by "
+                                              f"'kiosk salvage': {aside[0]} (delete it once the queue is "
+                                              "delivered: it holds personal data)")]
         if dead:
             return [Check("database", "WARN", f"{path} ok; {summary}: staff should review the dead items")]
         return [Check("database", "OK", f"{path} ok; {summary}")]
@@ -172,6 +192,12 @@ def check_disk(cfg: "Config", ctx: _Context) -> list[Check]:
                 pass
     if probe_error:
         return [Check("disk", "FAIL", f"cannot write in {cfg.data_dir} ({probe_error}); {_mb(free)} free")]
+    from kiosk.datadir import space
+
+    if space(cfg).full:
+        return [Check("disk", "FAIL", f"disk full: {_mb(free)} free in {where}, the space reserve is used up; the kiosk "
+                                      "still delivers and exports what is queued, but free space now (old logs, "
+                                      "receipts folder)")]
     if free < MIN_FREE_MB * 1_000_000:
         return [Check("disk", "FAIL", f"disk almost full: {_mb(free)} free in {where} (need at least {MIN_FREE_MB} MB); "
                                       "free space before citizens' submissions are refused")]
@@ -303,9 +329,11 @@ def _outbox_key_facts(cfg: "Config") -> tuple[bool, str, datetime | None]:
 
 def check_clock(cfg: "Config", ctx: _Context, now: Callable[[], datetime] | None = None) -> list[Check]:
     local = (now or (lambda: datetime.now(timezone.utc)))()
-    if local.year < EARLIEST_SANE_YEAR:
-        return [Check("clock", "FAIL", f"the kiosk's clock says {local:%Y-%m-%d %H:%M} UTC: set the date and time "
-                                       "(the clock battery may be dead); receipts would show wrong dates")]
+    earliest, latest = plausible_window()
+    if not earliest <= local <= latest:
+        return [Check("clock", "FAIL", f"the kiosk's clock says {local:%Y-%m-%d %H:%M} UTC, outside the plausible "
+                                       f"window {earliest:%Y-%m-%d}..{latest:%Y-%m-%d} (kiosk/clock.py): set the date "
+                                       "and time (the clock battery may be dead); receipts would show wrong dates")]
     if ctx.server_date is None:
         why = ctx.server_error or "server not reachable"
         return [Check("clock", "WARN", f"not compared with the server ({why}); kiosk says {local:%Y-%m-%d %H:%M:%S} UTC")]
@@ -400,7 +428,8 @@ def run_checks(cfg: "Config", *, timeout_s: float = CHECK_TIMEOUT_S,
         results += _guarded(name, fn, cfg, ctx, timeout_s)
     log = logging.getLogger("kiosk.selftest")
     for c in results:
-        (log.warning if c.status != "OK" else log.info)("check %s %s: %s", c.name, c.status, c.detail)
+        (log.warning if c.status != "OK" else log.info)("check %s %s: %s", c.name, c.status, c.detail,
+                                                        extra={"console": False})  # printed already
     return results
 
 

@@ -8,8 +8,10 @@ Why these choices:
   (``scrypt$n=16384,r=8,p=1$<salt b64>$<hash b64>``) so they can be raised later without
   breaking PINs that were already set.
 - The real protection at the kiosk is the lockout: after ``tries`` wrong PINs the gate is
-  locked for ``lockout_s`` seconds.  The state is a small JSON file in the data dir, written
-  atomically, so pulling the plug does not reset the counter.
+  locked for ``lockout_s`` seconds, doubling with every further lockout up to
+  ``lockout_max_s``.  The state is a small 0600 JSON file in the data dir, written
+  atomically, with a copy in the outbox database, and every attempt is counted under a lock
+  before its PIN is checked (see :class:`PinGate`).
 - No PIN set means *locked*, not *open*: a fresh install must not hand the staff area (the
   way out of kiosk mode) to the first citizen who taps it.
 
@@ -29,7 +31,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from kiosk.i18n import N_, tr
 
@@ -138,12 +140,26 @@ class PinResult:
 
 
 class PinGate:
-    """Checks PINs for the staff area, with a lockout kept on disk.
+    """Checks PINs for the staff area, with a lockout that escalates and holds.
 
-    ``PinGate(state_path, pin_hash, tries=5, lockout_s=300)``; ``attempt(pin)`` checks one
-    entry, ``status()`` tells the screen whether to offer the pad at all.  ``clock`` is
-    injectable so tests can move time without sleeping.
+    ``PinGate(state_path, pin_hash, tries=5, lockout_s=300, max_lockout_s=86400, mirror=None)``;
+    ``attempt(pin)`` checks one entry, ``status()`` tells the screen whether to offer the pad.
+
+    - **Escalation**: after ``tries`` wrong PINs in a row the gate locks for ``lockout_s``;
+      each further lockout doubles (300 s, 10 min, 20 min ... up to ``max_lockout_s``) until a
+      right PIN is entered.  With the defaults, guessing all 10,000 four-digit PINs takes
+      years instead of days.
+    - **State that holds**: a 0600 JSON file in the data dir and, when the gate is given one,
+      a copy in the outbox database (``mirror``: anything with ``update_fact``).  Each check
+      merges both and keeps the stricter, so deleting one file does not reset the count.
+    - **Checked under a lock**: an attempt first *counts itself as wrong* under a file lock
+      (and the database's ``BEGIN IMMEDIATE``), then runs the slow scrypt outside it, then
+      records the result.  Concurrent tries (threads, processes) each use up a try: at most
+      ``tries`` PINs are ever checked per lock period.
+    ``clock`` is injectable so tests can move time without sleeping.
     """
+
+    FACT = "staff_pin_state"
 
     def __init__(
         self,
@@ -152,38 +168,58 @@ class PinGate:
         *,
         tries: int = 5,
         lockout_s: int = 300,
+        max_lockout_s: int = 86_400,
         clock: Callable[[], float] = time.time,
+        mirror: Any = None,
     ):
         self.state_path = Path(state_path)
         self.pin_hash = pin_hash or ""
         self.tries = max(1, int(tries))
         self.lockout_s = max(0, int(lockout_s))
+        self.max_lockout_s = max(self.lockout_s, int(max_lockout_s))
         self.clock = clock
+        self.mirror = mirror
 
     @classmethod
-    def for_config(cls, cfg: "Config", *, clock: Callable[[], float] = time.time) -> "PinGate":
-        """The gate for this kiosk: hash and limits from ``[staff]``, state in the data dir."""
+    def for_config(cls, cfg: "Config", *, clock: Callable[[], float] = time.time, mirror: Any = None) -> "PinGate":
+        """The gate for this kiosk: hash and limits from ``[staff]``, state in the data dir
+        (and in ``mirror``, the outbox, when given)."""
         return cls(
             cfg.data_dir / STATE_FILE,
             cfg.staff.pin_hash,
             tries=cfg.staff.lockout_tries,
             lockout_s=cfg.staff.lockout_s,
+            max_lockout_s=cfg.staff.lockout_max_s,
             clock=clock,
+            mirror=mirror,
         )
 
     # -- state on disk -------------------------------------------------------------------
-    def _load(self) -> dict[str, float]:
-        try:
-            data = json.loads(self.state_path.read_text(encoding="utf-8"))
-            return {"failures": int(data.get("failures", 0)), "locked_until": float(data.get("locked_until", 0))}
-        except FileNotFoundError:
-            return {"failures": 0, "locked_until": 0.0}
-        except (OSError, ValueError, TypeError, AttributeError):
-            # A damaged state file must not open the gate: treat it as a fresh lockout.
-            log.warning("staff PIN state file unreadable; locking the staff area for %ss", self.lockout_s)
-            return {"failures": self.tries, "locked_until": self.clock() + self.lockout_s}
+    _FRESH = {"failures": 0, "locked_until": 0.0, "level": 0}
 
-    def _save(self, state: dict[str, float]) -> None:
+    def _damaged(self) -> dict[str, float]:
+        # A damaged state must not open the gate: treat it as a fresh lockout.
+        log.warning("staff PIN state unreadable; locking the staff area for %ss", self.lockout_s)
+        return {"failures": self.tries, "locked_until": self.clock() + self.lockout_s, "level": 1}
+
+    def _parse(self, data: Any) -> dict[str, float]:
+        return {"failures": int(data.get("failures", 0)), "locked_until": float(data.get("locked_until", 0)),
+                "level": int(data.get("level", 0))}
+
+    def _load_file(self) -> dict[str, float]:
+        try:
+            return self._parse(json.loads(self.state_path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            return dict(self._FRESH)
+        except (OSError, ValueError, TypeError, AttributeError):
+            return self._damaged()
+
+    @staticmethod
+    def _stricter(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
+        return {"failures": max(a["failures"], b["failures"]), "locked_until": max(a["locked_until"], b["locked_until"]),
+                "level": max(a["level"], b["level"])}
+
+    def _save_file(self, state: dict[str, float]) -> None:
         self.state_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.state_path.with_name(self.state_path.name + ".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -193,10 +229,61 @@ class PinGate:
             os.fsync(fh.fileno())
         os.replace(tmp, self.state_path)
 
+    def _update(self, change: Callable[[dict[str, float]], dict[str, float]] | None) -> dict[str, float]:
+        """Under the file lock: merge file and mirror, apply ``change`` (None: read only), store."""
+        from filelock import FileLock
+
+        try:
+            self.state_path.parent.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(self.state_path) + ".lock", timeout=30)
+            lock.acquire()
+        except OSError:
+            if change is not None:
+                raise  # attempt() fails closed
+            return self._load_file()  # a look at a read-only data dir
+        try:
+            from_file = self._load_file()
+            result: dict[str, dict[str, float]] = {}
+
+            def merged(old: Any) -> Any:
+                try:
+                    mirrored = self._parse(old) if old else dict(self._FRESH)
+                except (ValueError, TypeError, AttributeError):
+                    mirrored = self._damaged()
+                state = self._stricter(from_file, mirrored)
+                if change is not None:
+                    state = change(dict(state))
+                result["state"] = state
+                return state if change is not None or old else old
+
+            if self.mirror is not None:
+                try:
+                    if change is None:  # a look only: no write transaction on the outbox
+                        merged(self.mirror.get_fact(self.FACT))
+                    else:
+                        self.mirror.update_fact(self.FACT, merged)
+                except Exception as exc:  # the file alone still holds the lock
+                    log.warning("staff PIN state: database copy not usable (%s)", type(exc).__name__)
+                    result.clear()
+            if "state" not in result:
+                merged(None)
+            state = result["state"]
+            if change is not None or state != from_file:
+                self._save_file(state)
+            return state
+        finally:
+            lock.release()
+
+    def _duration(self, level: float) -> int:
+        """How long lock number ``level`` (1, 2, ...) lasts: doubling, capped."""
+        if level < 1:
+            return self.lockout_s
+        return int(min(self.max_lockout_s, self.lockout_s * 2 ** min(int(level) - 1, 30)))
+
     def _seconds_left(self, state: dict[str, float]) -> int:
         left = state["locked_until"] - self.clock()
-        # A clock set backwards must not stretch the lock beyond one lockout period.
-        left = min(left, self.lockout_s)
+        # A clock set backwards must not stretch the lock beyond its own length.
+        left = min(left, self._duration(state["level"]))
         return max(0, int(-(-left // 1)))
 
     # -- public --------------------------------------------------------------------------
@@ -204,38 +291,68 @@ class PinGate:
         """Without trying a PIN: ``no_pin``, ``locked`` (seconds left) or ``ready`` (tries left)."""
         if not self.pin_hash:
             return PinResult("no_pin")
-        state = self._load()
+        state = self._update(None)
         left = self._seconds_left(state)
         if left > 0:
             return PinResult("locked", seconds_left=left)
         failures = int(state["failures"]) if state["locked_until"] == 0 else 0
-        return PinResult("ready", tries_left=self.tries - failures)
+        return PinResult("ready", tries_left=max(0, self.tries - failures))
 
     def attempt(self, pin: str) -> PinResult:
         """Check one PIN entry and record it; the PIN itself is never logged or stored."""
         if not self.pin_hash:
             log.warning("staff PIN entered but no PIN is set; staff area refused")
             return PinResult("no_pin")
-        state = self._load()
-        left = self._seconds_left(state)
-        if left > 0:
-            log.warning("staff PIN attempt refused: locked for %ss more", left)
-            return PinResult("locked", seconds_left=left)
-        if state["locked_until"]:  # a lock that has run out starts a fresh count
-            state = {"failures": 0, "locked_until": 0.0}
-        if verify_pin(pin, self.pin_hash):
-            if state["failures"]:
-                self._save({"failures": 0, "locked_until": 0.0})
+        refused: dict[str, int] = {}
+
+        def reserve(state: dict[str, float]) -> dict[str, float]:
+            left = self._seconds_left(state)
+            if left > 0:
+                refused["left"] = left
+                return state
+            if state["locked_until"]:  # a lock that has run out starts a fresh count (level stays)
+                state = {**state, "failures": 0, "locked_until": 0.0}
+            if state["failures"] >= self.tries:  # the last tries are being checked right now
+                refused["left"] = self._duration(state["level"] + 1)
+                return state
+            return {**state, "failures": state["failures"] + 1}  # counted as wrong until proven right
+
+        try:
+            self._update(reserve)
+        except OSError as exc:  # the try cannot be counted: refuse it (fail closed)
+            log.warning("staff PIN attempt refused: the lockout state cannot be written (%s)", exc.strerror or exc)
+            return PinResult("locked", seconds_left=self.lockout_s)
+        if refused:
+            log.warning("staff PIN attempt refused: locked for %ss more", refused["left"])
+            return PinResult("locked", seconds_left=refused["left"])
+        right = verify_pin(pin, self.pin_hash)
+        outcome: dict[str, Any] = {}
+
+        def record(state: dict[str, float]) -> dict[str, float]:
+            if right:
+                return dict(self._FRESH)
+            if state["failures"] >= self.tries and not state["locked_until"]:
+                level = state["level"] + 1
+                outcome["locked"] = self._duration(level)
+                return {**state, "locked_until": self.clock() + outcome["locked"], "level": level}
+            outcome["failures"] = state["failures"]
+            return state
+
+        try:
+            self._update(record)
+        except OSError as exc:
+            log.warning("staff PIN result not recorded (%s)", exc.strerror or exc)
+            if not right:
+                return PinResult("locked", seconds_left=self.lockout_s)
+        if right:
             log.info("staff PIN accepted")
             return PinResult("ok", tries_left=self.tries)
-        failures = int(state["failures"]) + 1
-        if failures >= self.tries:
-            self._save({"failures": failures, "locked_until": self.clock() + self.lockout_s})
-            log.warning("staff PIN wrong (%d in a row); staff area locked for %ss", failures, self.lockout_s)
-            return PinResult("locked", seconds_left=self.lockout_s)
-        self._save({"failures": failures, "locked_until": 0.0})
-        log.warning("staff PIN wrong; %d tries left", self.tries - failures)
-        return PinResult("wrong", tries_left=self.tries - failures)
+        if "locked" in outcome:
+            log.warning("staff PIN wrong (%d in a row); staff area locked for %ss", self.tries, outcome["locked"])
+            return PinResult("locked", seconds_left=outcome["locked"])
+        failures = int(outcome.get("failures", self.tries))
+        log.warning("staff PIN wrong; %d tries left", max(0, self.tries - failures))
+        return PinResult("wrong", tries_left=max(0, self.tries - failures))
 
 
 # -- writing the hash into the config file ---------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -389,6 +390,20 @@ class Open311Client:
                 session.verify = ca_bundle
         session.headers["User-Agent"] = user_agent
         self.session = session
+        # The server's clock, read off every answer for free (a kiosk's own clock may lie).
+        self.last_server_date: tuple[datetime, float] | None = None
+        session.hooks.setdefault("response", []).append(self._note_date)
+
+    def _note_date(self, resp: requests.Response, *args: object, **kwargs: object) -> None:
+        """Remember ``(Date header, time.monotonic())`` of the latest answer that had one."""
+        value = resp.headers.get("Date")
+        if not value:
+            return
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return
+        self.last_server_date = (when if when.tzinfo else when.replace(tzinfo=timezone.utc), time.monotonic())
 
     def close(self) -> None:
         self.session.close()

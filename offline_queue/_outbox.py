@@ -406,15 +406,19 @@ class Outbox:
 
     def enqueue(
         self, *, ref: str, service_code: str, body: str, meta: dict[str, Any] | None = None,
-        key: str | None = None, created_at: Instant | None = None,
+        key: str | None = None, created_at: Instant | None = None, due_at: Instant | None = None,
     ) -> Item:
         """Store a new submission durably (fsynced before returning) as ``queued``.
 
         ``body`` is kept byte-for-byte; ``key`` defaults to a fresh UUID4 idempotency key.
+        ``due_at`` (default: ``created_at``) is when it may first be claimed; ``0`` means "at
+        once, whatever the clock says later" (a submission filed under a clock in 2040 must not
+        wait for 2040 once the clock is corrected).
         Raises :class:`OutboxFull` (nothing stored) or :class:`DuplicateRef`.
         """
         now = _ts(None)
         created = now if created_at is None else _ts(created_at)
+        due = created if due_at is None else _ts(due_at)
         if not isinstance(body, str):
             raise TypeError("body must be the form body as str")
         meta_json = json.dumps(meta or {}, ensure_ascii=False, sort_keys=True)
@@ -423,7 +427,7 @@ class Outbox:
                 f"INSERT INTO items (ref, key, service_code, body, meta, state, attempts, "
                 f"next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?) "
                 f"RETURNING {_COLUMNS}",
-                (ref, key or str(uuid.uuid4()), service_code, body, meta_json, created, created, now),
+                (ref, key or str(uuid.uuid4()), service_code, body, meta_json, due, created, now),
             ).fetchone()
         return _item(row)
 
@@ -622,6 +626,21 @@ class Outbox:
         self.checkpoint()
         return n
 
+    def restamp_sent(self, earliest: Instant, latest: Instant, now: Instant) -> int:
+        """Rows ``sent`` (personal data not yet erased) whose ``sent_at`` lies outside
+        ``[earliest, latest]`` get ``sent_at = now``; returns how many.
+
+        A confirmation stamped by a clock in 2040 would otherwise keep personal data until
+        2040 + the retention period, and one stamped in 2000 would be erased at once: the
+        caller passes a window it trusts (and a ``now`` it trusts) once the clock is right.
+        """
+        with self._write() as conn:
+            return conn.execute(
+                "UPDATE items SET sent_at = ?, updated_at = ? WHERE state = 'sent' "
+                "AND erased_at IS NULL AND (sent_at < ? OR sent_at > ?)",
+                (_ts(now), _ts(None), _ts(earliest), _ts(latest)),
+            ).rowcount
+
     def checkpoint(self) -> bool:
         """Copy the WAL into the main file and truncate it; False if readers kept it busy."""
         busy, _, _ = self._read("PRAGMA wal_checkpoint(TRUNCATE)")[0]
@@ -654,6 +673,15 @@ class Outbox:
         """Store (or with ``None`` delete) a persistent fact."""
         with self._write() as conn:
             self._set_fact(conn, name, value)
+
+    def update_fact(self, name: str, change: Any) -> Any:
+        """Read-modify-write one fact in a single ``BEGIN IMMEDIATE`` transaction:
+        ``change(old_value_or_None) -> new value`` (``None`` deletes); returns the new value.
+        Two processes changing the same fact never lose an update (e.g. a lockout counter)."""
+        with self._write() as conn:
+            new = change(self._fact(conn, name))
+            self._set_fact(conn, name, new)
+        return new
 
     def pause(self, reason: str) -> None:
         """Stop all claims (e.g. the server refuses our key) until :meth:`resume`. Persistent."""

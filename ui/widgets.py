@@ -7,6 +7,7 @@ find each button by what it says.
 """
 from __future__ import annotations
 
+import calendar
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.clock import WIB, now_wib
 from kiosk.i18n import N_, _
 from ui import theme
 from ui.icons import icon
@@ -407,7 +409,10 @@ class DateTimePicker(QWidget):
 
     def __init__(self, parent: QWidget | None = None, now: datetime | None = None) -> None:
         super().__init__(parent)
-        self._now = now or datetime.now()
+        # The core's WIB time (judged against the server, kiosk/clock.py), aware; a naive
+        # ``now`` from a caller is taken as WIB.
+        now = now or now_wib()
+        self._now = now.replace(tzinfo=WIB) if now.tzinfo is None else now.astimezone(WIB)
         self.moment = self._now.replace(second=0, microsecond=0, minute=(self._now.minute // 5) * 5)
         self.is_set = False
         lay = QVBoxLayout(self)
@@ -456,7 +461,7 @@ class DateTimePicker(QWidget):
     def _shift_month(self, months: int) -> None:
         m = self.moment.month - 1 + months
         year, month = self.moment.year + m // 12, m % 12 + 1
-        day = min(self.moment.day, [31, 29 if year % 4 == 0 else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
+        day = min(self.moment.day, calendar.monthrange(year, month)[1])
         self.moment = self.moment.replace(year=year, month=month, day=day)
         self._commit()
 
@@ -477,12 +482,14 @@ class DateTimePicker(QWidget):
 
     def value(self) -> str:
         """ISO 8601 in WIB (+07:00), the kiosk's time zone; empty until the citizen sets it."""
-        return self.moment.strftime("%Y-%m-%dT%H:%M:00+07:00") if self.is_set else ""
+        return self.moment.astimezone(WIB).isoformat(timespec="seconds") if self.is_set else ""
 
     def set_value(self, text: str) -> None:
         if text:
             try:
-                self.moment = datetime.fromisoformat(text).replace(tzinfo=None)
+                moment = datetime.fromisoformat(text)
+                # An offset is converted, never dropped; a naive text is the kiosk's own WIB.
+                self.moment = moment.replace(tzinfo=WIB) if moment.tzinfo is None else moment.astimezone(WIB)
                 self.is_set = True
             except ValueError:
                 pass

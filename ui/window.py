@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTextEdit,
     QVBoxLayout,
@@ -387,15 +388,21 @@ class MainWindow(QWidget):
         self.queue_label.setObjectName("status-queue")
         self.printer_label = QLabel()
         self.printer_label.setObjectName("status-printer")
-        self.health_label = QLabel()  # the health watch's word to staff (ui/healthwatch.py)
+        # The health watch's verdict (ui/healthwatch.py) and clock or disk problems
+        # (kiosk/clock.py, kiosk/datadir.py), in one label for staff.
+        self.health_label = QLabel()
         self.health_label.setObjectName("status-health")
+        # A long notice must never widen the window: it gets what room is left, clipped.
+        self.health_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.health_label.setMinimumWidth(0)
         self.health_label.hide()
+        self._health_text = ""
         kiosk_id = QLabel(self.core.cfg.kiosk.id)
         row.addWidget(self.net_icon)
         row.addWidget(self.net_label)
         row.addWidget(self.queue_label)
         row.addWidget(self.printer_label)
-        row.addWidget(self.health_label)
+        row.addWidget(self.health_label, 1)
         row.addStretch(1)
         row.addWidget(kiosk_id)
         self._net = "unknown"
@@ -405,9 +412,8 @@ class MainWindow(QWidget):
 
     def show_health(self, verdict: Any) -> None:
         """A vital sign out of bounds, in the status bar (staff's language: the kiosk's default)."""
-        text = verdict.staff_text(self.flow.default_language) if verdict is not None else ""
-        self.health_label.setText(text)
-        self.health_label.setVisible(bool(text))
+        self._health_text = verdict.staff_text(self.flow.default_language) if verdict is not None else ""
+        self._render_status()
 
     # -- screens and navigation --------------------------------------------------------------
     @property
@@ -521,6 +527,21 @@ class MainWindow(QWidget):
         self.printer_label.setText(
             _("Printer: {state}").format(state=_(PRINTER_WORDS.get(self._printer, PRINTER_WORDS["unknown"])))
         )
+        from kiosk.i18n import current_language
+
+        try:
+            texts = self.core.staff_warnings(current_language(), short=True)
+        except Exception:
+            log.exception("staff warnings failed")
+            texts = []
+        if self._health_text:
+            texts.insert(0, self._health_text)
+        self.health_label.setText("  ·  ".join(texts))
+        try:
+            self.health_label.setToolTip("\n".join(self.core.staff_warnings(current_language())))
+        except Exception:
+            pass
+        self.health_label.setVisible(bool(texts))
 
     # -- staff --------------------------------------------------------------------------------
     def _staff_gesture(self) -> None:

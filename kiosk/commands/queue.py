@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from kiosk.config import Config
 
@@ -51,9 +52,16 @@ def summary(outbox) -> dict:
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from kiosk.tracking import format_code
-    from offline_queue import Outbox
+    from kiosk.datadir import open_outbox, space
 
-    data = summary(Outbox(cfg.outbox_path))
+    box = open_outbox(cfg)
+    try:
+        data = summary(box)
+    finally:
+        box.close()
+    if space(cfg).full:
+        print(f"kiosk queue: disk full in {cfg.data_dir}: the queue is kept and can be delivered or exported; "
+              "free some space", file=sys.stderr)
     if args.json:
         print(json.dumps(data, ensure_ascii=False))
         return 0

@@ -38,6 +38,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
             core.worker.start()
             while not stop.wait(1.0):
                 pass
+        core.learn_server_time()  # retention counts from a trusted clock (kiosk/clock.py)
         core.erase_expired()  # also on a machine that only delivers imported bundles
         summary = core.queue_summary()
     finally:

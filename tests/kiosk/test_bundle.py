@@ -63,11 +63,13 @@ def test_export_import_sync_delivers_every_submission_exactly_once(kiosk_setup, 
 
     out = run_kiosk(cfg_path, "bundle", "export", str(stick))
     assert out.returncode == 0, out.stderr
-    assert "Exported 6" in out.stdout and "personal data" in out.stderr
+    assert "Exported 6" in out.stdout and "encrypted" in out.stderr
     assert stat.S_IMODE(stick.stat().st_mode) == 0o600
     header = json.loads(stick.read_text(encoding="utf-8").splitlines()[0])
-    assert header["format"] == "pasar-kiosk-bundle" and header["version"] == 1
-    assert header["kiosk_id"] == "BWI-GENTENG-01" and header["count"] == 6
+    assert header["format"] == "pasar-kiosk-bundle" and header["version"] == 2
+    assert header["kiosk_id"] == "BWI-GENTENG-01" and "count" not in header
+    raw = stick.read_bytes()
+    assert b"Siti" not in raw and b"3456" not in raw and "mampet".encode() not in raw
     assert _queue(cfg_path)["queued"] == 6, "export must not mark anything on the kiosk"
 
     laptop = _second_machine(tmp_path, sim.base_url)
@@ -108,36 +110,54 @@ def _exported(kiosk_setup, tmp_path, n: int = 3) -> tuple[Path, Path, object]:
     return stick, _second_machine(tmp_path, sim.base_url), sim
 
 
+def _inner(data: bytes) -> bytes:
+    """The signed lines inside the sealed box (the demo key's private half is public)."""
+    import base64
+
+    from kiosk.sealing import DEMO_PRIVATE_KEY, unseal
+
+    return unseal(base64.b64decode(json.loads(data.split(b"\n")[1])["sealed_box"]), DEMO_PRIVATE_KEY)
+
+
+def _resealed(data: bytes, inner: bytes) -> bytes:
+    """What someone holding only the PUBLIC key could make: a new sealed box, new content."""
+    import base64
+
+    from kiosk.sealing import DEMO_PUBLIC_KEY, seal
+
+    head = data.split(b"\n")[0]
+    return head + b"\n" + json.dumps({"sealed_box": base64.b64encode(seal(inner, DEMO_PUBLIC_KEY)).decode()}).encode() + b"\n"
+
+
 def _flip_one_byte(data: bytes) -> bytes:
-    i = data.index(b"mampet")  # inside a submission's description
-    return data[:i] + b"n" + data[i + 1:]
+    i = data.index(b"sealed_box") + 40  # inside the ciphertext
+    return data[:i] + (b"A" if data[i:i + 1] != b"A" else b"B") + data[i + 1:]
 
 
-def _drop_a_line(data: bytes) -> bytes:
-    lines = data.split(b"\n")
-    del lines[2]
-    return b"\n".join(lines)
+def _changed_inside(data: bytes) -> bytes:
+    inner = _inner(data)
+    i = inner.index("mampet".encode())
+    return _resealed(data, inner[:i] + b"n" + inner[i + 1:])
 
 
-def _drop_line_and_fix_count(data: bytes) -> bytes:
-    lines = data.split(b"\n")
+def _line_removed_inside(data: bytes) -> bytes:
+    lines = _inner(data).split(b"\n")
     header = json.loads(lines[0])
     header["count"] -= 1
     lines[0] = json.dumps(header, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     del lines[2]
-    return b"\n".join(lines)
+    return _resealed(data, b"\n".join(lines))
 
 
 @pytest.mark.parametrize(
     "tamper,why",
     [
-        (_flip_one_byte, "signature does not match"),
-        (_drop_a_line, "signature does not match"),
-        (_drop_line_and_fix_count, "signature does not match"),
-        (lambda d: d[: d.rstrip(b"\n").rfind(b"\n") + 1], "no valid signature"),  # signature line cut off
+        (_flip_one_byte, "cannot be decrypted"),
+        (_changed_inside, "signature does not match"),
+        (_line_removed_inside, "signature does not match"),
         (lambda d: d[:-40], "incomplete"),
     ],
-    ids=["one-byte-changed", "line-removed", "line-removed-count-fixed", "signature-removed", "cut-short"],
+    ids=["ciphertext-byte-changed", "resealed-with-a-changed-line", "resealed-line-removed-count-fixed", "cut-short"],
 )
 def test_tampered_bundle_is_refused_and_nothing_imported(kiosk_setup, tmp_path, tamper, why):
     stick, laptop, _ = _exported(kiosk_setup, tmp_path)
@@ -185,3 +205,59 @@ def test_not_a_bundle_is_named_as_such(tmp_path):
     f.write_bytes(b"\xff\xd8\xff\xe0 not json\n{}\n")
     with pytest.raises(bundle.BundleError, match="not a kiosk bundle|no valid signature"):
         bundle.read_bundle(f, cfg)
+
+
+def _with_bundle_keys(cfg_path: Path, public: str, key_id: str, private_file: Path | None = None) -> None:
+    extra = f'\n[bundle]\nprovince_public_key = "{public}"\nkey_id = "{key_id}"\n'
+    if private_file is not None:
+        extra += f'province_private_key_file = "{private_file}"\n'
+    cfg_path.write_text(cfg_path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+
+
+def test_province_key_pair_only_the_province_reads_the_bundle_exactly_once(kiosk_setup, tmp_path):
+    cfg_path, cfg, sim = kiosk_setup
+    keyfile = tmp_path / "province" / "bundle.key"
+    keyfile.parent.mkdir()
+    out = run_kiosk(cfg_path, "bundle", "keygen", "--out", str(keyfile), "--key-id", "JATIM1")
+    assert out.returncode == 0, out.stderr
+    assert stat.S_IMODE(keyfile.stat().st_mode) == 0o600
+    public = next(line.split('"')[1] for line in out.stdout.splitlines() if line.startswith("province_public_key"))
+    assert public not in keyfile.read_text()
+    _with_bundle_keys(cfg_path, public, "JATIM1")  # the kiosk: public half only
+    _enqueue(cfg_path, cfg, tmp_path, 4)
+    stick = tmp_path / "usb.bundle"
+    assert run_kiosk(cfg_path, "bundle", "export", str(stick)).returncode == 0
+    raw = stick.read_bytes()
+    for secret in (b"Siti", b"Aminah", b"0812", b"3456-7890", b"628123", "mampet".encode()):
+        assert secret not in raw
+
+    # The kiosk that wrote it cannot read it back.
+    mine = run_kiosk(cfg_path, "bundle", "import", str(stick))
+    assert mine.returncode == 1 and "no private key" in mine.stderr and "Traceback" not in mine.stderr
+    # Nor can a machine with the demo key, or with another province key.
+    demo = _second_machine(tmp_path, sim.base_url)
+    out = run_kiosk(demo, "import-bundle", str(stick))
+    assert out.returncode == 1 and "JATIM1" in out.stderr and _queue(demo)["queued"] == 0
+
+    (tmp_path / "province").mkdir(exist_ok=True)
+    province = _second_machine(tmp_path / "province", sim.base_url)
+    _with_bundle_keys(province, public, "JATIM1", keyfile)
+    out = run_kiosk(province, "import-bundle", str(stick))
+    assert out.returncode == 0, out.stderr
+    assert "Queued 4 submissions" in out.stdout
+    again = run_kiosk(province, "import-bundle", str(stick))
+    assert "Queued 0" in again.stdout and "4 were already here" in again.stdout
+    assert run_kiosk(province, "sync", "--once").returncode == 0
+    assert len(sim.requests()) == 4
+    # The kiosk delivering its own copies later adds nothing.
+    assert run_kiosk(cfg_path, "sync", "--once").returncode == 0
+    assert len(sim.requests()) == 4
+
+    # A ciphertext byte changed: refused, nothing imported.
+    other = tmp_path / "other.toml"
+    other.write_text(province.read_text().replace("laptop-data", "other-data"), encoding="utf-8")
+    bad = bytearray(raw)
+    bad[raw.index(b"sealed_box") + 50] ^= 1
+    stick.write_bytes(bytes(bad))
+    out = run_kiosk(other, "import-bundle", str(stick))
+    assert out.returncode == 1 and "cannot be decrypted" in out.stderr and _queue(other)["queued"] == 0

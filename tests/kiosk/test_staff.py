@@ -211,3 +211,97 @@ def test_set_pin_as_root_keeps_the_files_group_and_leaves_no_root_log(tmp_path):
     st = config.stat()
     assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (0, 1, 0o640)
     assert not (tmp_path / "data" / "logs").exists()
+
+
+def _lock_out(gate, n: int = 5) -> "staff.PinResult":
+    for _ in range(n - 1):
+        assert gate.attempt("0000").status == "wrong"
+    return gate.attempt("0000")
+
+
+def test_lockouts_escalate_across_restarts_and_deleting_the_file_does_not_reset(tmp_path):
+    from offline_queue import Outbox
+
+    clock = FakeClock()
+    state = tmp_path / "pin.json"
+    pin_hash = staff.hash_pin("7351")
+    outbox_path = tmp_path / "outbox.sqlite3"
+
+    def restart():  # a new process: new gate object, new outbox connection, same data dir
+        box = Outbox(outbox_path)
+        return staff.PinGate(state, pin_hash, tries=5, lockout_s=300, max_lockout_s=3600,
+                             clock=clock, mirror=box), box
+
+    lengths = []
+    for _ in range(5):
+        gate, box = restart()
+        result = _lock_out(gate)
+        assert result.status == "locked"
+        lengths.append(result.seconds_left)
+        box.close()
+        state.unlink()  # a citizen (or a careless technician) deletes the state file
+        gate, box = restart()
+        assert gate.status().status == "locked", "the database copy keeps the lock"
+        assert gate.attempt("7351").status == "locked"
+        box.close()
+        clock.t += result.seconds_left + 1
+    assert lengths == [300, 600, 1200, 2400, 3600]  # doubling, capped
+
+    # The right PIN after the lock ends opens the gate and resets the escalation.
+    gate, box = restart()
+    assert gate.attempt("7351").ok
+    assert _lock_out(gate).seconds_left == 300
+    box.close()
+
+
+def test_concurrent_tries_cannot_check_more_pins_than_allowed(tmp_path, caplog):
+    """Twenty tries at once from many threads: at most five PINs are checked per lock."""
+    import threading
+
+    from offline_queue import Outbox
+
+    caplog.set_level(logging.INFO, logger="kiosk.staff")
+    box = Outbox(tmp_path / "outbox.sqlite3")
+    pin_hash = staff.hash_pin("7351")
+    gates = [staff.PinGate(tmp_path / "pin.json", pin_hash, tries=5, lockout_s=300, mirror=box) for _ in range(20)]
+    start = threading.Barrier(20)
+    results = []
+
+    def go(gate, pin):
+        start.wait()
+        results.append(gate.attempt(pin))
+
+    threads = [threading.Thread(target=go, args=(g, f"{i:04d}")) for i, g in enumerate(gates)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    checked = caplog.text.count("staff PIN wrong")
+    assert checked <= 5
+    assert sum(r.status == "wrong" for r in results) <= 4
+    assert sum(r.status == "locked" for r in results) >= 15
+    box.close()
+
+
+def test_concurrent_processes_cannot_bypass_the_lockout(tmp_path):
+    """Eight processes trying at once (each its own gate and connections)."""
+    import subprocess
+
+    pin_hash = staff.hash_pin("7351")
+    code = (
+        "import sys, time; from kiosk import staff; from offline_queue import Outbox\n"
+        f"box = Outbox({str(tmp_path / 'outbox.sqlite3')!r})\n"
+        f"g = staff.PinGate({str(tmp_path / 'pin.json')!r}, {pin_hash!r}, tries=5, lockout_s=300, mirror=box)\n"
+        "while time.time() < float(sys.argv[1]): time.sleep(0.005)\n"
+        "print(g.attempt('0000').status)\n"
+    )
+    import time as _time
+
+    at = str(_time.time() + 3.0)
+    procs = [subprocess.Popen([sys.executable, "-c", code, at], stdout=subprocess.PIPE, text=True) for _ in range(8)]
+    statuses = [p.communicate(timeout=60)[0].strip() for p in procs]
+    assert set(statuses) <= {"locked", "wrong"}, statuses
+    assert statuses.count("wrong") <= 4
+    assert statuses.count("locked") >= 4
+    gate = staff.PinGate(tmp_path / "pin.json", pin_hash, tries=5, lockout_s=300)
+    assert gate.status().status == "locked"
