@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QPointF, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QGuiApplication, QResizeEvent
+from PySide6.QtGui import QGuiApplication, QInputMethodQueryEvent, QResizeEvent
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtQuickWidgets import QQuickWidget
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -31,6 +31,16 @@ def prepare_environment() -> None:
     os.environ.setdefault("QT_QUICK_BACKEND", "software")
     # The keyboard's sound effects need PulseAudio/PipeWire; a kiosk without them is fine.
     os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false;qt.qml.propertyCache.append=false")
+
+
+def focus_takes_text() -> bool:
+    """Whether the focused object accepts the input method (a letter field, not a pad field)."""
+    obj = QGuiApplication.focusObject()
+    if obj is None:
+        return False
+    query = QInputMethodQueryEvent(Qt.ImEnabled)
+    QCoreApplication.sendEvent(obj, query)
+    return bool(query.value(Qt.ImEnabled))
 
 
 class KeyboardPanel(QQuickWidget):
@@ -92,7 +102,13 @@ class KeyboardPanel(QQuickWidget):
             root.setProperty("height", float(self.height()))
 
     def _sync_visibility(self) -> None:
-        visible = self.ok and QGuiApplication.inputMethod().isVisible()
+        im = QGuiApplication.inputMethod()
+        visible = self.ok and im.isVisible()
+        if visible and not focus_takes_text():
+            # Asked for by a field that is not typed on letters (a NumPad field): never two
+            # keyboards at once.
+            im.hide()
+            visible = False
         if visible != self.isVisible():
             self.setVisible(visible)
             self._fit()

@@ -324,7 +324,7 @@ class MainWindow(QWidget):
         cfg = self.core.cfg
         self.market_label = QLabel(cfg.kiosk.market)
         self.market_label.setProperty("role", "market")
-        self.service_label = label(N_("Layanan Pengaduan dan Permohonan Warga"))
+        self.service_label = label(N_("Layanan Pengaduan dan Permohonan Warga"), wrap=False)
         names.addStretch(1)
         names.addWidget(self.market_label)
         names.addWidget(self.service_label)
@@ -481,6 +481,7 @@ class MainWindow(QWidget):
         if self.text_size.isChecked() != on:
             self.text_size.setChecked(on)
         QApplication.instance().setStyleSheet(theme.stylesheet(large=on))
+        self._fit_header()
 
     # -- sync status (staff eyes) ----------------------------------------------------------
     def _sync_status(self, status: Any) -> None:
@@ -558,7 +559,25 @@ class MainWindow(QWidget):
         else:
             ev.ignore()
 
+    def _fit_header(self) -> None:
+        """Everything in the header at its natural size: on a narrow panel (or with large
+        text) the service line goes first, then the language buttons shorten to their codes
+        (their accessible names stay the languages' names)."""
+        header = self.header
+        self.service_label.setVisible(True)
+        for lang, b in self.header_lang_buttons.items():
+            b.setText(LANG_SHORT.get(lang, lang))
+        for step in ("service", "codes"):
+            if header.layout().sizeHint().width() <= self.width():
+                return
+            if step == "service":
+                self.service_label.setVisible(False)
+            else:
+                for lang, b in self.header_lang_buttons.items():
+                    b.setText(lang.upper())
+
     def resizeEvent(self, ev) -> None:  # noqa: N802
+        self._fit_header()
         self.overlay.setGeometry(self.rect())
         # A short panel gets a flatter keyboard (keys stay well over a fingertip wide).
         share = KEYBOARD_SHARE_SHORT if self.height() <= SHORT_PANEL_PX else KEYBOARD_SHARE

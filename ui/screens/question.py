@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, _, current_language
+from kiosk.inputs import input_spec
 from ui import theme
 from ui.flow import QUESTION, Step
 from ui.icons import pixmap
@@ -29,7 +30,6 @@ from ui.widgets import (
     text_field,
 )
 
-_NUMPAD_EXTRA = {"stall": "ABCDEFGH-", "phone": "+"}
 COMPACT_TEXT_PX = 170
 QWIDGETSIZE_MAX = (1 << 24) - 1
 
@@ -46,7 +46,7 @@ class QuestionScreen(Screen):
         self.left_layout = QVBoxLayout(self.left)
         self.left_layout.setContentsMargins(0, 0, 16, 0)
         self.left_layout.setSpacing(14)
-        self.progress = label("", role="muted")
+        self.progress = label("", role="muted", wrap=False)
         self.progress.setObjectName("step-progress")
         head = QHBoxLayout()
         self.step_icon = QLabel()
@@ -54,6 +54,7 @@ class QuestionScreen(Screen):
         self.question = label("", role="title")
         self.question.setObjectName("question")
         head.addWidget(self.question, 1)
+        head.addWidget(self.progress, 0, Qt.AlignTop)  # beside the question: one line less
         self.hint = label("", role="muted")
         self.notice = label("", role="notice")
         self.error = label("", role="error")
@@ -61,10 +62,16 @@ class QuestionScreen(Screen):
         self.error.setAccessibleDescription("error")
         self.editor_holder = QVBoxLayout()
         self.editor_holder.setSpacing(14)
-        self.left_layout.addWidget(self.progress)
-        self.left_layout.addLayout(head)
-        self.left_layout.addWidget(self.notice)
-        self.left_layout.addWidget(self.hint)
+        # The question on top across the whole width (long Javanese questions need it), the
+        # answer under it: the field on the left and, for numbers, the pad on the right.
+        self.top = QWidget()
+        self.top_layout = QVBoxLayout(self.top)
+        self.top_layout.setContentsMargins(0, 0, 0, 0)
+        self.top_layout.setSpacing(8)
+        self.top_layout.addLayout(head)
+        self.top_layout.addWidget(self.notice)
+        self.top_layout.addWidget(self.hint)
+        self.body.addWidget(self.top)
         self.left_layout.addLayout(self.editor_holder)
         self.left_layout.addWidget(self.error)
         self.left_layout.addStretch(1)
@@ -81,6 +88,30 @@ class QuestionScreen(Screen):
         self.compact = False
         flow.step_changed.connect(self._build)
         flow.errors_changed.connect(self._show_errors)
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(ev)
+        self._fit_pad()
+
+    def _fit_pad(self) -> None:
+        """Size the pad's keys to the panel: every key, the field and Back/Next stay in view
+        without scrolling, from 1024x768 with large text to 1920x1080.
+
+        ``theme.touch_min_px``: 15 mm whatever the panel's resolution."""
+        pad = self.pad
+        if pad is None:
+            return
+        m = self.body.contentsMargins()
+        width = self.width() - m.left() - m.right()
+        top_h = self.top.heightForWidth(width) if self.top.hasHeightForWidth() else self.top.sizeHint().height()
+        avail_h = self.height() - m.top() - m.bottom() - top_h - self.body.spacing() - 8
+        rows = 4
+        floor = theme.touch_min_px(self.window().height())
+        key_h = max(floor, min(theme.TOUCH_MIN_PX, (avail_h - 10 * (rows - 1)) // rows))
+        cols = 3 + pad.extra_columns
+        avail_w = int((self.width() - m.left() - m.right()) * 0.62)
+        key_w = max(floor, min(int(key_h * 1.25), (avail_w - 10 * (cols - 1)) // cols))
+        pad.set_key_size(key_w, key_h)
 
     def set_compact(self, compact: bool) -> None:
         """Keyboard up on a 768-pixel panel: tighter spacing makes room for the question,
@@ -137,6 +168,7 @@ class QuestionScreen(Screen):
         flow = self.flow
         value = flow.value(step.field, [] if step.editor == "multi" else "")
         ed = step.editor
+        spec = input_spec(ed)
         if ed in ("text",):
             f = text_area()
             f.setObjectName("answer")
@@ -144,23 +176,19 @@ class QuestionScreen(Screen):
             f.textChanged.connect(lambda: flow.set_value(step.field, f.toPlainText()))
             self.field = self.editor = f
         elif ed in ("string", "name"):
-            f = text_field(max_length=200 if ed == "string" else 80)
+            f = text_field(max_length=spec.max_length)
             f.setObjectName("answer")
             f.setText(value)
             f.textChanged.connect(lambda t: flow.set_value(step.field, t))
             f.returnPressed.connect(self.on_primary)
             self.field = self.editor = f
-        elif ed in ("number", "phone", "nik", "stall"):
-            hint = {
-                "phone": Qt.ImhDialableCharactersOnly,
-                "stall": Qt.ImhPreferUppercase | Qt.ImhPreferNumbers,
-            }.get(ed, Qt.ImhDigitsOnly)
-            f = numeric_field(hint, max_length={"nik": 16, "phone": 16, "stall": 10}.get(ed, 12))
+        elif spec.numeric:
+            f = numeric_field(spec.max_length)
             f.setObjectName("answer")
             f.setText(value)
             f.textChanged.connect(lambda t: flow.set_value(step.field, t))
             self.field = self.editor = f
-            self.pad = NumPad(f, extra=_NUMPAD_EXTRA.get(ed, ""))
+            self.pad = NumPad(f, extra=spec.extra_keys)
             self.pad_holder.addWidget(self.pad)
             self.pad_holder.addStretch(1)
         elif ed in ("single", "multi"):
@@ -192,6 +220,7 @@ class QuestionScreen(Screen):
             self.pad.show()
         self._fit_field()
         self._texts()
+        self._fit_pad()
         self._show_errors()
         self.nav_changed.emit()
         self._focus()
