@@ -351,6 +351,9 @@ class MainWindow(QWidget):
         self.text_size.toggled.connect(self.set_large_text)
         row.addWidget(self.text_size)
         header.setMinimumHeight(100)
+        # The header never sets the window's width (a full-screen window takes the screen's):
+        # ``_fit_header`` shortens it instead.
+        header.setMinimumWidth(1)
         return header
 
     def _build_nav(self) -> QWidget:

@@ -158,3 +158,24 @@ def test_the_two_keyboards_never_show_together(qtbot, window):
         qtbot.wait(50)
         check()
     assert not seen_both, f"both keyboards were up on {seen_both}"
+
+
+def test_a_long_press_on_a_letter_types_that_letter(qtbot, window):
+    """Holding "a" 1.6 s types "a" (no accent menu), and only when the finger lifts."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from uihelpers import start_service
+
+    start_service(qtbot, window, "complaint", "UMM-SARAN")
+    kb = window.keyboard
+    qtbot.waitUntil(lambda: kb.isVisible() and bool(kb.keys()), timeout=5000)
+    field = visible_named(window, "answer")
+    item = next(i for i in kb.keys() if i.property("text") == "a")
+    p = kb.key_centre(item).toPoint()
+    QTest.mousePress(kb, Qt.LeftButton, Qt.NoModifier, p)
+    qtbot.wait(1600)
+    assert field.toPlainText() == "", "a key types when the finger lifts, not while it rests"
+    QTest.mouseRelease(kb, Qt.LeftButton, Qt.NoModifier, p)
+    qtbot.wait(50)
+    assert field.toPlainText().lower() == "a"
+    assert kb.isVisible(), "no key hides the keyboard"

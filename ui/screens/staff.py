@@ -260,7 +260,7 @@ class StaffScreen(Screen):
         self.reprint = button(N_("Cetak ulang"), "print", object_name="staff-reprint")
         self.reprint.clicked.connect(self._reprint)
         reprint = QHBoxLayout()
-        self.code.setMinimumWidth(240)
+        self.code.setMinimumWidth(180)
         reprint.addWidget(self.code, 1)
         reprint.addWidget(self.reprint)
         right.addLayout(reprint)
@@ -278,7 +278,7 @@ class StaffScreen(Screen):
         self.exit = button(N_("Keluar dari mode kios"), "exit", object_name="staff-exit")
         self.exit.clicked.connect(lambda: self.pages.setCurrentIndex(self.CONFIRM_EXIT))
         right.addWidget(self.exit)
-        row.addLayout(right, 2)
+        row.addLayout(right, 0)  # the actions at their natural width, the queue takes the rest
         return page
 
     def _build_pick_service(self) -> QWidget:
