@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.i18n import N_, _
-from ui import theme
+from ui import ops, theme
 from ui.bridge import SyncBridge
 from ui.flow import WELCOME, Flow
 from ui.icons import icon, pixmap
@@ -276,6 +276,8 @@ class MainWindow(QWidget):
         self.flow.answers_cleared.connect(self._clear_inputs)
         self.bridge.status_changed.connect(self._sync_status)
         self.bridge.status_changed.connect(self.screens["staff"].sync_changed)
+        self.screens["staff"].printer_used.connect(self._refresh_printer)
+        self.flow.submit_finished.connect(self._refresh_printer)
         self.quit_on_exit = True  # tests turn this off: quitting would end pytest-qt's loop
         QApplication.instance().focusChanged.connect(self._focus_changed)
         self.lockdown = LockDown(self)
@@ -496,10 +498,22 @@ class MainWindow(QWidget):
         self._render_status()
 
     def _refresh_printer(self) -> None:
-        try:
-            self._printer = self.core.printer_state()
-        except Exception:
-            self._printer = "unknown"
+        """Ask the printer itself (off the GUI thread: CUPS or USB may be slow), on a timer and
+        after every staff action, so the status bar never says "ready" only because nothing
+        has failed yet."""
+        if getattr(self, "_printer_asking", False):
+            return
+        self._printer_asking = True
+        ops.run(self.core.refresh_printer_state, on_done=self._printer_known, on_error=self._printer_unknown)
+
+    def _printer_known(self, state: str) -> None:
+        self._printer_asking = False
+        self._printer = state or "unknown"
+        self._render_status()
+
+    def _printer_unknown(self, exc: BaseException) -> None:
+        self._printer_asking = False
+        self._printer = "unknown"
         self._render_status()
 
     def _render_status(self) -> None:
