@@ -487,6 +487,7 @@ class MainWindow(QWidget):
             self.text_size.setChecked(on)
         QApplication.instance().setStyleSheet(theme.stylesheet(large=on))
         self._fit_header()
+        QTimer.singleShot(0, self, self._fit_header)  # again once every widget is re-polished
 
     # -- sync status (staff eyes) ----------------------------------------------------------
     def _sync_status(self, status: Any) -> None:
@@ -582,16 +583,20 @@ class MainWindow(QWidget):
         (their accessible names stay the languages' names)."""
         header = self.header
         self.service_label.setVisible(True)
+        self.market_label.setVisible(True)
         for lang, b in self.header_lang_buttons.items():
             b.setText(LANG_SHORT.get(lang, lang))
-        for step in ("service", "codes"):
+        for step in ("service", "codes", "market"):
+            header.layout().invalidate()
             if header.layout().sizeHint().width() <= self.width():
                 return
             if step == "service":
                 self.service_label.setVisible(False)
-            else:
+            elif step == "codes":
                 for lang, b in self.header_lang_buttons.items():
                     b.setText(lang.upper())
+            else:
+                self.market_label.setVisible(False)
 
     def resizeEvent(self, ev) -> None:  # noqa: N802
         self._fit_header()
