@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from kiosk.i18n import N_, _, tr
 from PySide6.QtCore import QCoreApplication, QPointF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QGuiApplication, QInputMethodQueryEvent, QResizeEvent
 from PySide6.QtQuick import QQuickItem
@@ -51,7 +52,7 @@ class KeyboardPanel(QQuickWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Keyboard")
-        self.setAccessibleName("Keyboard")
+        self.setAccessibleName(_(N_("Papan ketik")))
         self.setFocusPolicy(Qt.NoFocus)  # a key tap must leave focus in the field
         self.setAttribute(Qt.WA_AcceptTouchEvents)
         self.setResizeMode(QQuickWidget.SizeRootObjectToView)
@@ -76,6 +77,7 @@ class KeyboardPanel(QQuickWidget):
         self._fit()
 
     def set_language(self, lang: str) -> None:
+        self.setAccessibleName(tr(lang, N_("Papan ketik")))
         if self.ok:
             self.rootObject().setProperty("locale", LOCALES.get(lang, "id_ID"))
 

@@ -57,6 +57,12 @@ def _apply_text(widget: QWidget) -> None:
     widget.setAccessibleName(text.replace("\n", " "))
 
 
+def name_icon(widget: QWidget, msgid: str) -> None:
+    """An icon's accessible name in the screen's language (its face stays the picture)."""
+    widget.setProperty("icon_only", True)
+    set_msgid(widget, msgid)
+
+
 def retranslate_tree(root: QWidget) -> None:
     """Re-apply every msgid under ``root`` (and ``root`` itself) in the current language."""
     _apply_text(root)

@@ -42,7 +42,7 @@ from ui.screens.staff import StaffPinScreen, StaffScreen
 from ui.screens.staff_assisted import AssistedScreen
 from ui.screens.status import StatusScreen
 from ui.screens.welcome import LANG_SHORT, WelcomeScreen
-from ui.widgets import LongPress, button, label, retranslate_tree, set_msgid
+from ui.widgets import LongPress, button, label, name_icon, retranslate_tree, set_msgid
 
 log = logging.getLogger(__name__)
 
@@ -312,12 +312,13 @@ class MainWindow(QWidget):
         self.staff_gesture = LongPress()
         self.staff_gesture.setFixedSize(110, 100)
         self.staff_gesture.setObjectName("staff-corner")
-        self.staff_gesture.setAccessibleName("logo")
+        set_msgid(self.staff_gesture, N_("Logo pasar"))
         g = QHBoxLayout(self.staff_gesture)
         g.setContentsMargins(24, 0, 0, 0)
         logo = QLabel()
         logo.setPixmap(pixmap("market", theme.GOLD, 64))
         logo.setAttribute(Qt.WA_TransparentForMouseEvents)
+        name_icon(logo, N_("Logo pasar"))
         g.addWidget(logo)
         self.staff_gesture.triggered.connect(self._staff_gesture)
         row.addWidget(self.staff_gesture, 0, Qt.AlignTop | Qt.AlignLeft)
@@ -589,7 +590,7 @@ class MainWindow(QWidget):
         for step in ("service", "codes", "market"):
             header.layout().invalidate()
             if header.layout().sizeHint().width() <= self.width():
-                return
+                break
             if step == "service":
                 self.service_label.setVisible(False)
             elif step == "codes":
@@ -597,6 +598,12 @@ class MainWindow(QWidget):
                     b.setText(lang.upper())
             else:
                 self.market_label.setVisible(False)
+        from kiosk.i18n import LANGUAGE_NAMES
+
+        for lang, b in self.header_lang_buttons.items():
+            # The name says what the button shows ("ID"), and what it means.
+            name = LANGUAGE_NAMES.get(lang, lang)
+            b.setAccessibleName(name if b.text().lower() in name.lower() else f"{name} ({b.text()})")
 
     def resizeEvent(self, ev) -> None:  # noqa: N802
         self._fit_header()

@@ -7,8 +7,8 @@ Whatever is entered goes to the ``Flow`` at once, so Back and the review never l
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, _, current_language
 from kiosk.inputs import input_spec
@@ -31,6 +31,7 @@ from ui.widgets import (
 )
 
 COMPACT_TEXT_PX = 170
+AUTO_NEXT_MS = 350
 QWIDGETSIZE_MAX = (1 << 24) - 1
 
 
@@ -84,10 +85,12 @@ class QuestionScreen(Screen):
         self.field: QLineEdit | QPlainTextEdit | None = None
         self.pad: NumPad | None = None
         self.anonymous_button = None
+        self.phrases: QWidget | None = None
         self.step: Step | None = None
         self.compact = False
         flow.step_changed.connect(self._build)
         flow.errors_changed.connect(self._show_errors)
+        flow.values_changed.connect(lambda: self.nav_changed.emit() if flow.screen == QUESTION else None)
 
     def resizeEvent(self, ev) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(ev)
@@ -132,6 +135,9 @@ class QuestionScreen(Screen):
         flow = self.flow
         if flow.returning_to_review:
             return (N_("Simpan"), "check")
+        step = self.step
+        if step is not None and not step.required and step.editor != "name" and not flow.value(step.field, ""):
+            return (N_("Lewati"), "next")  # an optional question left empty: one tap skips it
         return (N_("Lanjut"), "next")
 
     def on_primary(self) -> None:
@@ -157,7 +163,7 @@ class QuestionScreen(Screen):
                 if w is not None:
                     w.hide()
                     w.deleteLater()
-        self.editor = self.field = self.pad = self.anonymous_button = None
+        self.editor = self.field = self.pad = self.anonymous_button = self.phrases = None
 
     def _build(self) -> None:
         step = self.flow.current_step
@@ -196,6 +202,8 @@ class QuestionScreen(Screen):
             c.setObjectName("answer")
             c.set_value(value)
             c.changed.connect(lambda v: flow.set_value(step.field, v))
+            if ed == "single":
+                c.changed.connect(lambda _v: self._move_on_soon(step))  # one answer: no Next needed
             self.editor = c
         elif ed == "datetime":
             d = DateTimePicker()
@@ -203,6 +211,8 @@ class QuestionScreen(Screen):
             d.set_value(value)
             d.changed.connect(lambda v: flow.set_value(step.field, v))
             self.editor = d
+        if step.field == "description" and flow.service is not None and flow.service.quick_phrases:
+            self.phrases = self._phrase_buttons(step, flow.service.quick_phrases)
         if ed == "name":
             b = button(N_("Saya tidak ingin menyebut nama"), "anonymous", role="choice", object_name="anonymous")
             b.setCheckable(True)
@@ -212,6 +222,9 @@ class QuestionScreen(Screen):
         if self.editor is not None:
             self.editor_holder.addWidget(self.editor)
             self.editor.show()  # now, not when the layout gets round to it: focus needs it shown
+        if self.phrases is not None:
+            self.editor_holder.addWidget(self.phrases)
+            self.phrases.show()
         if self.anonymous_button is not None:
             self.editor_holder.addWidget(self.anonymous_button)
             self.anonymous_button.show()
@@ -225,8 +238,43 @@ class QuestionScreen(Screen):
         self.nav_changed.emit()
         self._focus()
 
+    def _phrase_buttons(self, step: Step, phrases) -> QWidget:
+        """Ready-made descriptions from the catalog: one tap fills the description and moves on
+        (Back brings the citizen here again to add to it)."""
+        box = QWidget()
+        box.setObjectName("quick-phrases")
+        grid = QGridLayout(box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(10)
+        caption = label(N_("Atau pilih salah satu:"), role="muted")
+        grid.addWidget(caption, 0, 0, 1, 2)
+        lang = current_language()
+        for i, phrase in enumerate(phrases):
+            text = phrase.get(lang) or phrase.get("id")
+            b = button("", "check", role="choice", object_name=f"phrase-{i}")
+            b.setText(text.replace("&", "&&"))
+            b.setAccessibleName(text)
+            b.clicked.connect(lambda _=False, t=text: self._use_phrase(step, t))
+            grid.addWidget(b, 1 + i // 2, i % 2)
+        return box
+
+    def _use_phrase(self, step: Step, text: str) -> None:
+        if isinstance(self.field, QPlainTextEdit):
+            self.field.setPlainText(text)
+        self.flow.set_value(step.field, text)
+        self._move_on_soon(step)
+
+    def _move_on_soon(self, step: Step) -> None:
+        """Go on by itself a moment after a one-tap answer (long enough to see it chosen)."""
+        def go() -> None:
+            if self.flow.screen == QUESTION and self.flow.current_step is step and self.step is step:
+                self.flow.next()
+        QTimer.singleShot(AUTO_NEXT_MS, self, go)
+
     def _anonymous(self, on: bool, refocus: bool = True) -> None:
         self.flow.set_anonymous(on)
+        if on and refocus and self.step is not None:
+            self._move_on_soon(self.step)  # no name: nothing more to ask here
         if self.field is not None:
             if on:
                 self.field.blockSignals(True)
