@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
+	$(PY) -m ui.syslibs
 	$(PY) -m kiosk demo
 
 test: install

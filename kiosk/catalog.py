@@ -172,6 +172,7 @@ def _bundle_service(raw: Mapping[str, Any]) -> Service:
         due_working_days=raw.get("due_working_days"),
         asks_nik=any(a.input_hint == "nik" for a in attributes),
         attributes=attributes,
+        quick_phrases=tuple(p for p in (_loc(x) for x in raw.get("quick_phrases") or ()) if p),
     )
 
 
@@ -384,6 +385,7 @@ def _merge_service(raw: Mapping[str, Any], definition: Mapping[str, Any] | None,
         due_working_days=known.due_working_days if known else None,
         asks_nik=any(a.input_hint == "nik" for a in attributes),
         attributes=tuple(attributes),
+        quick_phrases=known.quick_phrases if known else (),
     )
 
 

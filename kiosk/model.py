@@ -61,6 +61,9 @@ class Service:
     due_working_days: int | None = None  # None: the receipt.due_working_days default
     asks_nik: bool = False  # the definition includes a NIK attribute
     attributes: tuple[Attribute, ...] = ()  # sorted by ``order``
+    # Kiosk presentation: a few tappable ready-made descriptions ("Sampah menumpuk"), so a
+    # common complaint needs no typing at all.  From the bundled catalog only.
+    quick_phrases: tuple[Localized, ...] = ()
 
 
 @dataclass(frozen=True)

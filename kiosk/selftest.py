@@ -229,12 +229,34 @@ def _printer_label(cfg: "Config") -> str:
     return p.backend
 
 
+def _file_target_problem(folder: Path) -> str:
+    """Why receipts cannot be written to ``folder`` ('' if they can): really write a probe file.
+
+    ``os.access`` is not enough: it says yes to root for any existing parent, even
+    ``/dev/null/receipts`` or a read-only mount."""
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".kiosk-check-", delete=True) as f:
+            f.write(b"ok")
+            f.flush()
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    return ""
+
+
 def check_printer(cfg: "Config", ctx: _Context) -> list[Check]:
     from printing import PrinterError
 
     from kiosk.receipts import printer_from_config
 
     label = _printer_label(cfg)
+    if cfg.printer.backend == "file":
+        problem = _file_target_problem(Path(cfg.printer_path))
+        if problem:
+            return [Check("printer", "FAIL", f"cannot write receipts: {label} ({problem}); "
+                                             "set [printer] path to a folder the kiosk can write")]
     try:
         state = printer_from_config(cfg).status()
     except PrinterError as exc:

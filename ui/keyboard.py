@@ -14,8 +14,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from kiosk.i18n import N_, _, tr
 from PySide6.QtCore import QCoreApplication, QPointF, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QGuiApplication, QResizeEvent
+from PySide6.QtGui import QGuiApplication, QInputMethodQueryEvent, QResizeEvent
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtQuickWidgets import QQuickWidget
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -33,6 +34,16 @@ def prepare_environment() -> None:
     os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false;qt.qml.propertyCache.append=false")
 
 
+def focus_takes_text() -> bool:
+    """Whether the focused object accepts the input method (a letter field, not a pad field)."""
+    obj = QGuiApplication.focusObject()
+    if obj is None:
+        return False
+    query = QInputMethodQueryEvent(Qt.ImEnabled)
+    QCoreApplication.sendEvent(obj, query)
+    return bool(query.value(Qt.ImEnabled))
+
+
 class KeyboardPanel(QQuickWidget):
     """Hosts ``InputPanel``; visible exactly while Qt's input method is visible."""
 
@@ -41,7 +52,7 @@ class KeyboardPanel(QQuickWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Keyboard")
-        self.setAccessibleName("Keyboard")
+        self.setAccessibleName(_(N_("Papan ketik")))
         self.setFocusPolicy(Qt.NoFocus)  # a key tap must leave focus in the field
         self.setAttribute(Qt.WA_AcceptTouchEvents)
         self.setResizeMode(QQuickWidget.SizeRootObjectToView)
@@ -66,6 +77,7 @@ class KeyboardPanel(QQuickWidget):
         self._fit()
 
     def set_language(self, lang: str) -> None:
+        self.setAccessibleName(tr(lang, N_("Papan ketik")))
         if self.ok:
             self.rootObject().setProperty("locale", LOCALES.get(lang, "id_ID"))
 
@@ -92,7 +104,13 @@ class KeyboardPanel(QQuickWidget):
             root.setProperty("height", float(self.height()))
 
     def _sync_visibility(self) -> None:
-        visible = self.ok and QGuiApplication.inputMethod().isVisible()
+        im = QGuiApplication.inputMethod()
+        visible = self.ok and im.isVisible()
+        if visible and not focus_takes_text():
+            # Asked for by a field that is not typed on letters (a NumPad field): never two
+            # keyboards at once.
+            im.hide()
+            visible = False
         if visible != self.isVisible():
             self.setVisible(visible)
             self._fit()

@@ -34,6 +34,15 @@ WHITE = "#FFFFFF"
 # Sizes --------------------------------------------------------------------------------
 TOUCH_MIN_PX = 90  # the smallest thing a finger must hit
 BODY_PT = 20
+
+
+def touch_min_px(panel_height: int) -> int:
+    """The smallest finger target on a panel ``panel_height`` pixels high.
+
+    ``TOUCH_MIN_PX`` is 15 mm on a 15-inch 1080-line panel; kiosk panels are 15 to 15.6 inches
+    whatever their resolution, so a 768-line panel's pixel is bigger and 64 px are still 15 mm.
+    """
+    return max(64, min(TOUCH_MIN_PX, round(TOUCH_MIN_PX * panel_height / 1080)))
 SMALL_PT = 12  # only for the staff status bar, not for citizens
 LARGE_SCALE = 1.25
 FONT_FAMILY = '"Noto Sans", "DejaVu Sans", "Segoe UI", sans-serif'
@@ -146,12 +155,12 @@ QPushButton[role="tile"] QLabel[role="tile-desc"] {{ font-size: {s.pt(18)}pt; co
 QPushButton[role="choice"] {{ text-align: left; padding: 10px 22px; }}
 QPushButton[role="choice"]:checked {{ background: {TEAL_LIGHT}; border: 4px solid {TEAL}; color: {NAVY}; }}
 QPushButton[role="stepper"] {{ padding: 0px; min-width: {TOUCH_MIN_PX - 4}px; min-height: {TOUCH_MIN_PX - 4}px; }}
-QPushButton[role="key"] {{ font-size: {s.title}pt; font-weight: 700; min-width: 110px; }}
+QPushButton[role="key"] {{ font-size: {s.title}pt; font-weight: 700; min-width: 0px; min-height: 0px; padding: 0px; }}
 QPushButton[role="link"] {{ background: transparent; border: 2px solid {TEAL}; color: {TEAL_DARK}; }}
 QPushButton[role="lang"] {{ min-height: 110px; font-size: {s.title}pt; }}
 QPushButton[role="lang"]:checked {{ background: {TEAL_LIGHT}; border: 4px solid {TEAL}; }}
 #Header QPushButton {{ background: transparent; color: {WHITE}; border: 2px solid {TEAL_LIGHT};
-    font-size: {s.pt(18)}pt; padding: 4px 14px; min-width: 0px; }}
+    font-size: {s.pt(18)}pt; padding: 4px 14px; min-width: {TOUCH_MIN_PX}px; }}
 #Header QPushButton:checked {{ background: {GOLD}; color: {NAVY}; border-color: {GOLD}; }}
 QRadioButton, QCheckBox {{ min-height: {TOUCH_MIN_PX}px; font-size: {s.button}pt; spacing: 18px;
     padding: 4px 18px; background: {SURFACE}; border: 2px solid {BORDER}; border-radius: 14px; }}

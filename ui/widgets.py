@@ -59,6 +59,12 @@ def _apply_text(widget: QWidget) -> None:
     widget.setAccessibleName(text.replace("\n", " "))
 
 
+def name_icon(widget: QWidget, msgid: str) -> None:
+    """An icon's accessible name in the screen's language (its face stays the picture)."""
+    widget.setProperty("icon_only", True)
+    set_msgid(widget, msgid)
+
+
 def retranslate_tree(root: QWidget) -> None:
     """Re-apply every msgid under ``root`` (and ``root`` itself) in the current language."""
     _apply_text(root)
@@ -186,31 +192,57 @@ class Tile(QPushButton):
         return self.layout().minimumSize().expandedTo(QSize(200, 120))
 
 
+class PadKey(QPushButton):
+    """One key of the NumPad, exactly ``key_size`` big: the pad sizes its keys to the panel,
+    and a stylesheet re-polish (the large-text toggle) must not undo that."""
+
+    def __init__(self, text: str, size: QSize) -> None:
+        super().__init__(text)
+        self.key_size = size
+        self.setFixedSize(size)
+
+    def set_key_size(self, size: QSize) -> None:
+        self.key_size = size
+        self.setFixedSize(size)
+
+    def event(self, ev: QEvent) -> bool:
+        done = super().event(ev)
+        if ev.type() in (QEvent.Polish, QEvent.StyleChange) and self.minimumSize() != self.key_size:
+            self.setFixedSize(self.key_size)
+        return done
+
+
 class NumPad(QWidget):
     """A big numeric keypad typing into ``target`` with real key events.
 
     Used for phone numbers, NIK, stall and number questions: larger keys than any
     on-screen QWERTY layout, and only the keys that make sense.  ``extra`` adds keys
-    (letters of market blocks, a dash) for stall numbers like ``B-12``.
+    (letters of market blocks, a dash) for stall numbers like ``B-12``; they live in their own
+    grid, ``extra_pad``, which a screen may place elsewhere (under the field on a narrow
+    panel) and which otherwise sits beside the digits.  A key acts on release, like every
+    button, and never repeats while a finger rests on it.
     """
 
-    def __init__(self, target: QLineEdit | None = None, extra: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self, target: QLineEdit | None = None, extra: str = "", parent: QWidget | None = None, extra_columns: int = 5
+    ) -> None:
         super().__init__(parent)
         self.target = target
         self.setObjectName("NumPad")
-        grid = QGridLayout(self)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(10)
+        digits = QWidget()
+        grid = QGridLayout(digits)
         grid.setSpacing(10)
         grid.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(digits, 0, Qt.AlignTop)
         keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", ""]
-        self.keys: dict[str, QPushButton] = {}
+        self.keys: dict[str, PadKey] = {}
         for i, k in enumerate(keys):
             if not k:
                 continue
-            b = QPushButton(k)
-            b.setProperty("role", "key")
-            b.setFocusPolicy(Qt.NoFocus)
-            b.setMinimumSize(110, theme.TOUCH_MIN_PX)
-            b.setAutoRepeat(k == "⌫")
+            b = self._key(k, 110)
             if k == "⌫":
                 b.setText("")
                 b.setProperty("icon_only", True)  # the words are its accessible name, not its face
@@ -218,20 +250,37 @@ class NumPad(QWidget):
                 b.setIconSize(QSize(ICON_PX, ICON_PX))
                 set_msgid(b, N_("Hapus satu angka"))
                 b.setText("")
-            else:
-                b.setAccessibleName(k)
-            b.clicked.connect(lambda _=False, key=k: self.press(key))
             grid.addWidget(b, i // 3, i % 3)
-            self.keys[k] = b
-        for j, k in enumerate(extra):
-            b = QPushButton(k)
-            b.setProperty("role", "key")
-            b.setFocusPolicy(Qt.NoFocus)
-            b.setMinimumSize(theme.TOUCH_MIN_PX, theme.TOUCH_MIN_PX)
-            b.setAccessibleName(k)
-            b.clicked.connect(lambda _=False, key=k: self.press(key))
-            grid.addWidget(b, j % 4, 3 + j // 4)
-            self.keys[k] = b
+        self.extra_pad: QWidget | None = None
+        self.extra_columns = 0
+        if extra:
+            extra_columns = min(extra_columns, -(-len(extra) // 4))  # at most four rows, like the digits
+            self.extra_columns = extra_columns
+            self.extra_pad = QWidget()
+            self.extra_pad.setObjectName("NumPad-extra")
+            xgrid = QGridLayout(self.extra_pad)
+            xgrid.setSpacing(10)
+            xgrid.setContentsMargins(0, 0, 0, 0)
+            for j, k in enumerate(extra):
+                xgrid.addWidget(self._key(k, theme.TOUCH_MIN_PX), j // extra_columns, j % extra_columns)
+            xgrid.setColumnStretch(extra_columns, 1)
+            row.addWidget(self.extra_pad, 0, Qt.AlignTop)
+
+    def set_key_size(self, width: int, height: int) -> None:
+        """Every key this size (the question screen fits the pad to the panel)."""
+        for b in self.keys.values():
+            if b.key_size != QSize(width, height):
+                b.set_key_size(QSize(width, height))
+
+    def _key(self, k: str, min_width: int) -> PadKey:
+        b = PadKey(k, QSize(min_width, theme.TOUCH_MIN_PX))
+        b.setProperty("role", "key")
+        b.setFocusPolicy(Qt.NoFocus)
+        b.setAutoRepeat(False)  # a finger resting on a key is one press, never a repeat
+        b.setAccessibleName(k)
+        b.clicked.connect(lambda _=False, key=k: self.press(key))
+        self.keys[k] = b
+        return b
 
     def press(self, key: str) -> None:
         """Send the key to the target as a keyboard would (validators and max length apply)."""
@@ -249,15 +298,42 @@ class NumPad(QWidget):
         QGuiApplication.sendEvent(target, ev_release)
 
 
-def numeric_field(input_hint: Qt.InputMethodHint = Qt.ImhDigitsOnly, max_length: int = 32) -> QLineEdit:
-    """A line edit filled by the NumPad only: the QWERTY keyboard stays hidden for it."""
-    f = QLineEdit()
-    f.setInputMethodHints(input_hint | Qt.ImhNoPredictiveText)
-    f.setAttribute(Qt.WA_InputMethodEnabled, False)
-    f.setMaxLength(max_length)
-    f.setContextMenuPolicy(Qt.NoContextMenu)
-    f.setMinimumHeight(theme.TOUCH_MIN_PX)
-    return f
+class PadField(QLineEdit):
+    """A line edit filled by the NumPad only, taken out of the input method altogether.
+
+    Input-method hints (``ImhDigitsOnly``) do not keep Qt Virtual Keyboard away, and neither
+    does ``WA_InputMethodEnabled`` alone: ``QLineEdit`` answers the ``ImEnabled`` query itself
+    (``isEnabled() && !isReadOnly()``) and asks for the software panel on every tap.  So this
+    field answers "no input method" and hides the panel after a tap: the pad is its only keyboard.
+    """
+
+    def __init__(self, max_length: int = 32, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setInputMethodHints(Qt.ImhDigitsOnly | Qt.ImhNoPredictiveText)
+        self.setAttribute(Qt.WA_InputMethodEnabled, False)
+        self.setMaxLength(max_length)
+        self.setContextMenuPolicy(Qt.NoContextMenu)
+        self.setMinimumHeight(theme.TOUCH_MIN_PX)
+
+    def inputMethodQuery(self, query: Qt.InputMethodQuery):  # noqa: N802 (Qt API)
+        if query == Qt.ImEnabled:
+            return False
+        return super().inputMethodQuery(query)
+
+    def changeEvent(self, ev: QEvent) -> None:  # noqa: N802
+        # QLineEdit turns the input method back on when it is re-enabled or its mode changes.
+        super().changeEvent(ev)
+        if self.testAttribute(Qt.WA_InputMethodEnabled):
+            self.setAttribute(Qt.WA_InputMethodEnabled, False)
+
+    def mouseReleaseEvent(self, ev) -> None:  # noqa: N802
+        super().mouseReleaseEvent(ev)
+        QGuiApplication.inputMethod().hide()  # QLineEdit asked for the panel: not for this field
+
+
+def numeric_field(max_length: int = 32) -> PadField:
+    """A field filled by the NumPad only: the letter keyboard never opens for it."""
+    return PadField(max_length)
 
 
 def text_field(hints: Qt.InputMethodHint = Qt.ImhNone, max_length: int = 200) -> QLineEdit:

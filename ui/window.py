@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.i18n import N_, _
-from ui import theme
+from ui import ops, theme
 from ui.bridge import SyncBridge
 from ui.flow import WELCOME, Flow
 from ui.icons import icon, pixmap
@@ -43,7 +43,7 @@ from ui.screens.staff import StaffPinScreen, StaffScreen
 from ui.screens.staff_assisted import AssistedScreen
 from ui.screens.status import StatusScreen
 from ui.screens.welcome import LANG_SHORT, WelcomeScreen
-from ui.widgets import LongPress, button, label, retranslate_tree, set_msgid
+from ui.widgets import LongPress, button, label, name_icon, retranslate_tree, set_msgid
 
 log = logging.getLogger(__name__)
 
@@ -278,6 +278,8 @@ class MainWindow(QWidget):
         self.bridge.status_changed.connect(self._sync_status)
         self.bridge.status_changed.connect(self.screens["staff"].sync_changed)
         self.bridge.catalog_changed.connect(self.screens["service"].catalog_changed)
+        self.screens["staff"].printer_used.connect(self._refresh_printer)
+        self.flow.submit_finished.connect(self._refresh_printer)
         self.quit_on_exit = True  # tests turn this off: quitting would end pytest-qt's loop
         QApplication.instance().focusChanged.connect(self._focus_changed)
         self.lockdown = LockDown(self)
@@ -312,12 +314,13 @@ class MainWindow(QWidget):
         self.staff_gesture = LongPress()
         self.staff_gesture.setFixedSize(110, 100)
         self.staff_gesture.setObjectName("staff-corner")
-        self.staff_gesture.setAccessibleName("logo")
+        set_msgid(self.staff_gesture, N_("Logo pasar"))
         g = QHBoxLayout(self.staff_gesture)
         g.setContentsMargins(24, 0, 0, 0)
         logo = QLabel()
         logo.setPixmap(pixmap("market", theme.GOLD, 64))
         logo.setAttribute(Qt.WA_TransparentForMouseEvents)
+        name_icon(logo, N_("Logo pasar"))
         g.addWidget(logo)
         self.staff_gesture.triggered.connect(self._staff_gesture)
         row.addWidget(self.staff_gesture, 0, Qt.AlignTop | Qt.AlignLeft)
@@ -326,7 +329,7 @@ class MainWindow(QWidget):
         cfg = self.core.cfg
         self.market_label = QLabel(cfg.kiosk.market)
         self.market_label.setProperty("role", "market")
-        self.service_label = label(N_("Layanan Pengaduan dan Permohonan Warga"))
+        self.service_label = label(N_("Layanan Pengaduan dan Permohonan Warga"), wrap=False)
         names.addStretch(1)
         names.addWidget(self.market_label)
         names.addWidget(self.service_label)
@@ -353,6 +356,9 @@ class MainWindow(QWidget):
         self.text_size.toggled.connect(self.set_large_text)
         row.addWidget(self.text_size)
         header.setMinimumHeight(100)
+        # The header never sets the window's width (a full-screen window takes the screen's):
+        # ``_fit_header`` shortens it instead.
+        header.setMinimumWidth(1)
         return header
 
     def _build_nav(self) -> QWidget:
@@ -503,6 +509,8 @@ class MainWindow(QWidget):
         if app.property("kiosk_large_text") != on:
             app.setProperty("kiosk_large_text", on)
             app.setStyleSheet(theme.stylesheet(large=on))
+            self._fit_header()
+            QTimer.singleShot(0, self, self._fit_header)  # again once every widget is re-polished
 
     # -- sync status (staff eyes) ----------------------------------------------------------
     def _sync_status(self, status: Any) -> None:
@@ -514,10 +522,22 @@ class MainWindow(QWidget):
         self._render_status()
 
     def _refresh_printer(self) -> None:
-        try:
-            self._printer = self.core.printer_state()
-        except Exception:
-            self._printer = "unknown"
+        """Ask the printer itself (off the GUI thread: CUPS or USB may be slow), on a timer and
+        after every staff action, so the status bar never says "ready" only because nothing
+        has failed yet."""
+        if getattr(self, "_printer_asking", False):
+            return
+        self._printer_asking = True
+        ops.run(self.core.refresh_printer_state, on_done=self._printer_known, on_error=self._printer_unknown)
+
+    def _printer_known(self, state: str) -> None:
+        self._printer_asking = False
+        self._printer = state or "unknown"
+        self._render_status()
+
+    def _printer_unknown(self, exc: BaseException) -> None:
+        self._printer_asking = False
+        self._printer = "unknown"
         self._render_status()
 
     def _render_status(self) -> None:
@@ -595,7 +615,35 @@ class MainWindow(QWidget):
         else:
             ev.ignore()
 
+    def _fit_header(self) -> None:
+        """Everything in the header at its natural size: on a narrow panel (or with large
+        text) the service line goes first, then the language buttons shorten to their codes
+        (their accessible names stay the languages' names)."""
+        header = self.header
+        self.service_label.setVisible(True)
+        self.market_label.setVisible(True)
+        for lang, b in self.header_lang_buttons.items():
+            b.setText(LANG_SHORT.get(lang, lang))
+        for step in ("service", "codes", "market"):
+            header.layout().invalidate()
+            if header.layout().sizeHint().width() <= self.width():
+                break
+            if step == "service":
+                self.service_label.setVisible(False)
+            elif step == "codes":
+                for lang, b in self.header_lang_buttons.items():
+                    b.setText(lang.upper())
+            else:
+                self.market_label.setVisible(False)
+        from kiosk.i18n import LANGUAGE_NAMES
+
+        for lang, b in self.header_lang_buttons.items():
+            # The name says what the button shows ("ID"), and what it means.
+            name = LANGUAGE_NAMES.get(lang, lang)
+            b.setAccessibleName(name if b.text().lower() in name.lower() else f"{name} ({b.text()})")
+
     def resizeEvent(self, ev) -> None:  # noqa: N802
+        self._fit_header()
         self.overlay.setGeometry(self.rect())
         # A short panel gets a flatter keyboard (keys stay well over a fingertip wide).
         share = KEYBOARD_SHARE_SHORT if self.height() <= SHORT_PANEL_PX else KEYBOARD_SHARE

@@ -35,6 +35,7 @@ QT_LOG_IGNORE = (
     r".*QLineEdit::echoMode.*",
     r".*QPlainTextEdit::.*",
     r"\s*QLineEdit::.*",
+    r"\s*PadField::.*",
     r".*This plugin does not support.*",
 )
 

@@ -42,7 +42,8 @@ def test_every_screen_targets_text_names_and_back(qtbot, window):
     for screen in tour(qtbot, window, typing=False):
         for w in visible_controls(window):
             if isinstance(w, QAbstractButton):
-                if w.height() < theme.TOUCH_MIN_PX or w.width() < theme.TOUCH_MIN_PX:
+                least = theme.touch_min_px(window.height())  # 15 mm on this panel
+                if w.height() < least or w.width() < least:
                     problems.append(f"{screen}: button {w.objectName() or w.text()!r} is {w.width()}x{w.height()}")
                 if not (w.accessibleName() or w.text()).strip():
                     problems.append(f"{screen}: button {w.objectName()!r} has no accessible name")

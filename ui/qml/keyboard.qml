@@ -32,5 +32,9 @@ Rectangle {
         // No "hide keyboard" and no "next language" key: the keyboard follows the field
         // with focus, and the language is chosen with the big buttons on screen.
         VirtualKeyboardSettings.visibleFunctionKeys = QtVirtualKeyboard.KeyboardFunctionKeys.None
+        // Elderly fingers rest on a key: a long press must type the key, not open the accent
+        // menu (holding "a" typed "Ä"), the settings menu (which hid the keyboard) or the
+        // symbols.  Every key acts when the finger lifts.
+        panel.keyboard.pressAndHoldDelay = 2147483647
     }
 }

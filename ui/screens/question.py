@@ -7,10 +7,11 @@ Whatever is entered goes to the ``Flow`` at once, so Back and the review never l
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, _, current_language
+from kiosk.inputs import input_spec
 from ui import theme
 from ui.flow import QUESTION, Step
 from ui.icons import pixmap
@@ -29,8 +30,8 @@ from ui.widgets import (
     text_field,
 )
 
-_NUMPAD_EXTRA = {"stall": "ABCDEFGH-", "phone": "+"}
 COMPACT_TEXT_PX = 170
+AUTO_NEXT_MS = 350
 QWIDGETSIZE_MAX = (1 << 24) - 1
 
 
@@ -46,7 +47,7 @@ class QuestionScreen(Screen):
         self.left_layout = QVBoxLayout(self.left)
         self.left_layout.setContentsMargins(0, 0, 16, 0)
         self.left_layout.setSpacing(14)
-        self.progress = label("", role="muted")
+        self.progress = label("", role="muted", wrap=False)
         self.progress.setObjectName("step-progress")
         head = QHBoxLayout()
         self.step_icon = QLabel()
@@ -54,6 +55,7 @@ class QuestionScreen(Screen):
         self.question = label("", role="title")
         self.question.setObjectName("question")
         head.addWidget(self.question, 1)
+        head.addWidget(self.progress, 0, Qt.AlignTop)  # beside the question: one line less
         self.hint = label("", role="muted")
         self.notice = label("", role="notice")
         self.error = label("", role="error")
@@ -61,10 +63,16 @@ class QuestionScreen(Screen):
         self.error.setAccessibleDescription("error")
         self.editor_holder = QVBoxLayout()
         self.editor_holder.setSpacing(14)
-        self.left_layout.addWidget(self.progress)
-        self.left_layout.addLayout(head)
-        self.left_layout.addWidget(self.notice)
-        self.left_layout.addWidget(self.hint)
+        # The question on top across the whole width (long Javanese questions need it), the
+        # answer under it: the field on the left and, for numbers, the pad on the right.
+        self.top = QWidget()
+        self.top_layout = QVBoxLayout(self.top)
+        self.top_layout.setContentsMargins(0, 0, 0, 0)
+        self.top_layout.setSpacing(8)
+        self.top_layout.addLayout(head)
+        self.top_layout.addWidget(self.notice)
+        self.top_layout.addWidget(self.hint)
+        self.body.addWidget(self.top)
         self.left_layout.addLayout(self.editor_holder)
         self.left_layout.addWidget(self.error)
         self.left_layout.addStretch(1)
@@ -77,10 +85,36 @@ class QuestionScreen(Screen):
         self.field: QLineEdit | QPlainTextEdit | None = None
         self.pad: NumPad | None = None
         self.anonymous_button = None
+        self.phrases: QWidget | None = None
         self.step: Step | None = None
         self.compact = False
         flow.step_changed.connect(self._build)
         flow.errors_changed.connect(self._show_errors)
+        flow.values_changed.connect(lambda: self.nav_changed.emit() if flow.screen == QUESTION else None)
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(ev)
+        self._fit_pad()
+
+    def _fit_pad(self) -> None:
+        """Size the pad's keys to the panel: every key, the field and Back/Next stay in view
+        without scrolling, from 1024x768 with large text to 1920x1080.
+
+        ``theme.touch_min_px``: 15 mm whatever the panel's resolution."""
+        pad = self.pad
+        if pad is None:
+            return
+        m = self.body.contentsMargins()
+        width = self.width() - m.left() - m.right()
+        top_h = self.top.heightForWidth(width) if self.top.hasHeightForWidth() else self.top.sizeHint().height()
+        avail_h = self.height() - m.top() - m.bottom() - top_h - self.body.spacing() - 8
+        rows = 4
+        floor = theme.touch_min_px(self.window().height())
+        key_h = max(floor, min(theme.TOUCH_MIN_PX, (avail_h - 10 * (rows - 1)) // rows))
+        cols = 3 + pad.extra_columns
+        avail_w = int((self.width() - m.left() - m.right()) * 0.62)
+        key_w = max(floor, min(int(key_h * 1.25), (avail_w - 10 * (cols - 1)) // cols))
+        pad.set_key_size(key_w, key_h)
 
     def set_compact(self, compact: bool) -> None:
         """Keyboard up on a 768-pixel panel: tighter spacing makes room for the question,
@@ -101,6 +135,9 @@ class QuestionScreen(Screen):
         flow = self.flow
         if flow.returning_to_review:
             return (N_("Simpan"), "check")
+        step = self.step
+        if step is not None and not step.required and step.editor != "name" and not flow.value(step.field, ""):
+            return (N_("Lewati"), "next")  # an optional question left empty: one tap skips it
         return (N_("Lanjut"), "next")
 
     def on_primary(self) -> None:
@@ -126,7 +163,7 @@ class QuestionScreen(Screen):
                 if w is not None:
                     w.hide()
                     w.deleteLater()
-        self.editor = self.field = self.pad = self.anonymous_button = None
+        self.editor = self.field = self.pad = self.anonymous_button = self.phrases = None
 
     def _build(self) -> None:
         step = self.flow.current_step
@@ -137,6 +174,7 @@ class QuestionScreen(Screen):
         flow = self.flow
         value = flow.value(step.field, [] if step.editor == "multi" else "")
         ed = step.editor
+        spec = input_spec(ed)
         if ed in ("text",):
             f = text_area()
             f.setObjectName("answer")
@@ -144,23 +182,19 @@ class QuestionScreen(Screen):
             f.textChanged.connect(lambda: flow.set_value(step.field, f.toPlainText()))
             self.field = self.editor = f
         elif ed in ("string", "name"):
-            f = text_field(max_length=200 if ed == "string" else 80)
+            f = text_field(max_length=spec.max_length)
             f.setObjectName("answer")
             f.setText(value)
             f.textChanged.connect(lambda t: flow.set_value(step.field, t))
             f.returnPressed.connect(self.on_primary)
             self.field = self.editor = f
-        elif ed in ("number", "phone", "nik", "stall"):
-            hint = {
-                "phone": Qt.ImhDialableCharactersOnly,
-                "stall": Qt.ImhPreferUppercase | Qt.ImhPreferNumbers,
-            }.get(ed, Qt.ImhDigitsOnly)
-            f = numeric_field(hint, max_length={"nik": 16, "phone": 16, "stall": 10}.get(ed, 12))
+        elif spec.numeric:
+            f = numeric_field(spec.max_length)
             f.setObjectName("answer")
             f.setText(value)
             f.textChanged.connect(lambda t: flow.set_value(step.field, t))
             self.field = self.editor = f
-            self.pad = NumPad(f, extra=_NUMPAD_EXTRA.get(ed, ""))
+            self.pad = NumPad(f, extra=spec.extra_keys)
             self.pad_holder.addWidget(self.pad)
             self.pad_holder.addStretch(1)
         elif ed in ("single", "multi"):
@@ -168,6 +202,8 @@ class QuestionScreen(Screen):
             c.setObjectName("answer")
             c.set_value(value)
             c.changed.connect(lambda v: flow.set_value(step.field, v))
+            if ed == "single":
+                c.changed.connect(lambda _v: self._move_on_soon(step))  # one answer: no Next needed
             self.editor = c
         elif ed == "datetime":
             d = DateTimePicker()
@@ -175,6 +211,8 @@ class QuestionScreen(Screen):
             d.set_value(value)
             d.changed.connect(lambda v: flow.set_value(step.field, v))
             self.editor = d
+        if step.field == "description" and flow.service is not None and flow.service.quick_phrases:
+            self.phrases = self._phrase_buttons(step, flow.service.quick_phrases)
         if ed == "name":
             b = button(N_("Saya tidak ingin menyebut nama"), "anonymous", role="choice", object_name="anonymous")
             b.setCheckable(True)
@@ -184,6 +222,9 @@ class QuestionScreen(Screen):
         if self.editor is not None:
             self.editor_holder.addWidget(self.editor)
             self.editor.show()  # now, not when the layout gets round to it: focus needs it shown
+        if self.phrases is not None:
+            self.editor_holder.addWidget(self.phrases)
+            self.phrases.show()
         if self.anonymous_button is not None:
             self.editor_holder.addWidget(self.anonymous_button)
             self.anonymous_button.show()
@@ -192,12 +233,48 @@ class QuestionScreen(Screen):
             self.pad.show()
         self._fit_field()
         self._texts()
+        self._fit_pad()
         self._show_errors()
         self.nav_changed.emit()
         self._focus()
 
+    def _phrase_buttons(self, step: Step, phrases) -> QWidget:
+        """Ready-made descriptions from the catalog: one tap fills the description and moves on
+        (Back brings the citizen here again to add to it)."""
+        box = QWidget()
+        box.setObjectName("quick-phrases")
+        grid = QGridLayout(box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(10)
+        caption = label(N_("Atau pilih salah satu:"), role="muted")
+        grid.addWidget(caption, 0, 0, 1, 2)
+        lang = current_language()
+        for i, phrase in enumerate(phrases):
+            text = phrase.get(lang) or phrase.get("id")
+            b = button("", "check", role="choice", object_name=f"phrase-{i}")
+            b.setText(text.replace("&", "&&"))
+            b.setAccessibleName(text)
+            b.clicked.connect(lambda _=False, t=text: self._use_phrase(step, t))
+            grid.addWidget(b, 1 + i // 2, i % 2)
+        return box
+
+    def _use_phrase(self, step: Step, text: str) -> None:
+        if isinstance(self.field, QPlainTextEdit):
+            self.field.setPlainText(text)
+        self.flow.set_value(step.field, text)
+        self._move_on_soon(step)
+
+    def _move_on_soon(self, step: Step) -> None:
+        """Go on by itself a moment after a one-tap answer (long enough to see it chosen)."""
+        def go() -> None:
+            if self.flow.screen == QUESTION and self.flow.current_step is step and self.step is step:
+                self.flow.next()
+        QTimer.singleShot(AUTO_NEXT_MS, self, go)
+
     def _anonymous(self, on: bool, refocus: bool = True) -> None:
         self.flow.set_anonymous(on)
+        if on and refocus and self.step is not None:
+            self._move_on_soon(self.step)  # no name: nothing more to ask here
         if self.field is not None:
             if on:
                 self.field.blockSignals(True)

@@ -46,6 +46,11 @@ class ReviewScreen(Screen):
     def enter(self) -> None:
         self._fill()
 
+    def resizeEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+        # On a short panel the answers need the room; the Ubah buttons say what the line said.
+        self.subtitle.setVisible(self.window().height() > 800)
+        super().resizeEvent(ev)
+
     def retranslate(self) -> None:
         super().retranslate()
         if self.flow.screen == REVIEW:

@@ -9,7 +9,7 @@ from ui import theme
 from ui.flow import SENDING
 from ui.icons import pixmap
 from ui.screens import Screen
-from ui.widgets import label, set_msgid
+from ui.widgets import label, name_icon, set_msgid
 
 STAGES = {
     "saving": N_("Menyimpan laporan Anda…"),
@@ -27,7 +27,7 @@ class SendingScreen(Screen):
         pic = QLabel()
         pic.setPixmap(pixmap("print", theme.TEAL, 120))
         pic.setAlignment(Qt.AlignCenter)
-        pic.setAccessibleName("print")
+        name_icon(pic, N_("Printer"))
         self.body.addWidget(pic)
         self.title = label(N_("Mohon tunggu sebentar"), role="title")
         self.title.setAlignment(Qt.AlignCenter)
@@ -38,7 +38,7 @@ class SendingScreen(Screen):
         self.bar.setRange(0, 0)  # busy indicator: saving takes a moment, printing a few seconds
         self.bar.setTextVisible(False)
         self.bar.setMaximumWidth(700)
-        self.bar.setAccessibleName("progress")
+        set_msgid(self.bar, N_("Kemajuan"))
         self.body.addWidget(self.title)
         self.body.addWidget(self.stage)
         self.body.addWidget(self.bar, 0, Qt.AlignHCenter)

@@ -8,7 +8,7 @@ from ui import theme
 from ui.flow import SERVICE
 from ui.icons import pixmap
 from ui.screens import Screen
-from ui.widgets import Tile, label, scroll_area, set_msgid, text_field
+from ui.widgets import Tile, label, name_icon, scroll_area, set_msgid, text_field
 
 COLUMNS = 2
 
@@ -28,7 +28,7 @@ class ServiceScreen(Screen):
         self.search.textChanged.connect(self._filter)
         glass = QLabel()
         glass.setPixmap(pixmap("search", theme.NAVY, 44))
-        glass.setAccessibleName("search")
+        name_icon(glass, N_("Cari layanan"))
         top.addWidget(glass)
         top.addWidget(self.search)
         self.body.addLayout(top)
@@ -104,7 +104,7 @@ class ServiceScreen(Screen):
         row.setContentsMargins(0, 12, 0, 0)
         pic = QLabel()
         pic.setPixmap(pixmap(icon_name, theme.TEAL, 40))
-        pic.setAccessibleName(icon_name)
+        pic.setAccessibleName(text)  # the group it stands for, in the screen's language
         row.addWidget(pic)
         lab = QLabel(text)
         lab.setProperty("role", "title")

@@ -115,7 +115,12 @@ class StaffPinScreen(Screen):
         self.nav_changed.emit()
 
     def _show(self, result) -> None:
-        self.error.setText(result.message(current_language()))
+        if result.status == "no_pin":
+            # Whoever holds the logo sees this screen: no command line here (the technician
+            # finds it in `kiosk check` and the README).
+            self.error.setText(_("PIN petugas belum dibuat. Silakan hubungi teknisi."))
+        else:
+            self.error.setText(result.message(current_language()))
         self.error.show()
         self._set_locked(result.status in ("locked", "no_pin"))
 
@@ -184,6 +189,7 @@ QLineEdit {{ min-height: {theme.TOUCH_MIN_PX - 30}px; padding: 4px 12px; }}
 
 class StaffScreen(Screen):
     name = STAFF
+    printer_used = Signal()  # a reprint or test page ran: the status bar asks the printer again
     # Internal pages: the area itself, a service chooser for a dead item, the USB stick
     # chooser and the exit confirmation.
     MAIN, PICK_SERVICE, PICK_TARGET, CONFIRM_EXIT = range(4)
@@ -260,7 +266,7 @@ class StaffScreen(Screen):
         self.reprint = button(N_("Cetak ulang"), "print", object_name="staff-reprint")
         self.reprint.clicked.connect(self._reprint)
         reprint = QHBoxLayout()
-        self.code.setMinimumWidth(240)
+        self.code.setMinimumWidth(180)
         reprint.addWidget(self.code, 1)
         reprint.addWidget(self.reprint)
         right.addLayout(reprint)
@@ -278,7 +284,7 @@ class StaffScreen(Screen):
         self.exit = button(N_("Keluar dari mode kios"), "exit", object_name="staff-exit")
         self.exit.clicked.connect(lambda: self.pages.setCurrentIndex(self.CONFIRM_EXIT))
         right.addWidget(self.exit)
-        row.addLayout(right, 2)
+        row.addLayout(right, 0)  # the actions at their natural width, the queue takes the rest
         return page
 
     def _build_pick_service(self) -> QWidget:
@@ -471,10 +477,12 @@ class StaffScreen(Screen):
         def done(outcome) -> None:
             self.reprint.setEnabled(True)
             self._say(outcome.message)
+            self.printer_used.emit()
 
         def failed(_exc) -> None:
             self.reprint.setEnabled(True)
             self._say(_("Kode tidak ditemukan."))
+            self.printer_used.emit()
 
         ops.run(self.core.reprint, code, current_language(), on_done=done, on_error=failed, lane=ops.PRINT)
 
@@ -484,10 +492,12 @@ class StaffScreen(Screen):
         def done(outcome) -> None:
             self.test_page.setEnabled(True)
             self._say(outcome.message)
+            self.printer_used.emit()
 
         def failed(_exc) -> None:
             self.test_page.setEnabled(True)
             self._say(_("Halaman uji tidak dapat dicetak."))
+            self.printer_used.emit()
 
         ops.run(self.core.print_test_page, current_language(), on_done=done, on_error=failed, lane=ops.PRINT)
 

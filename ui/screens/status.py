@@ -27,7 +27,7 @@ class StatusScreen(Screen):
         self.field.setObjectName("status-code")
         set_msgid(self.field, N_("Kode laporan"))
         self.field.returnPressed.connect(self.on_primary)
-        self.field.textChanged.connect(lambda _t: self.nav_changed.emit())
+        self.field.textChanged.connect(self._typed)
         row.addWidget(self.field, 1)
         self.body.addLayout(row)
         self.result = QWidget()
@@ -48,6 +48,17 @@ class StatusScreen(Screen):
         self.body.addWidget(scroll_area(self.result), 1)
         self.result.hide()
         flow.lookup_finished.connect(self._show)
+
+    def _typed(self, text: str) -> None:
+        """A new code is being typed: the previous code's answer goes, or it would be read as
+        this code's."""
+        if self.result.isVisible() and text.strip() != self.flow.lookup_text:
+            self.flow.lookup_result = None
+            self.headline.clear()
+            self.details.clear()
+            self.mark.clear()
+            self.result.hide()
+        self.nav_changed.emit()
 
     def primary(self):
         return (N_("Cek status"), "search")

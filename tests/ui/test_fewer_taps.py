@@ -1,0 +1,77 @@
+"""Fewer steps: a scripted walk counts the taps an elderly first-timer needs.
+
+Goal from the field test: a complaint in at most 8 taps with a quick phrase and nothing typed,
+and at most 8 taps besides the letters when the description is typed.
+"""
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from uihelpers import find, tap, type_keys, visible_named
+
+from ui.flow import DONE, QUESTION, REVIEW
+
+
+class Counter:
+    def __init__(self, qtbot):
+        self.qtbot, self.taps = qtbot, 0
+
+    def tap(self, widget):
+        self.taps += 1
+        tap(self.qtbot, widget)
+
+
+def _to_description(c: Counter, window) -> None:
+    c.tap(find(window, "start-report"))
+    c.tap(find(window, "kind-complaint"))
+    c.tap(visible_named(window, "service-SMP-MENUMPUK"))
+    assert window.flow.current_step.field == "description"
+
+
+def _rest(c: Counter, qtbot, window) -> None:
+    flow = window.flow
+    # "How long?": one answer, and the kiosk moves on by itself.
+    qtbot.waitUntil(lambda: flow.current_step is not None and flow.current_step.editor == "single", timeout=3000)
+    step = flow.current_step
+    c.tap(visible_named(window, "answer").buttons[step.options("id")[0][0]])
+    qtbot.waitUntil(lambda: flow.current_step.editor == "stall", timeout=3000)
+    assert window.back_button.isVisible(), "a visible way back after moving on by itself"
+    # Optional stall: the primary button says "Lewati" and skips it.
+    assert window.primary_button.text() == "Lewati"
+    c.tap(window.primary_button)
+    assert flow.current_step.editor == "name"
+    c.tap(visible_named(window, "anonymous"))
+    qtbot.waitUntil(lambda: flow.screen == REVIEW, timeout=3000)
+    c.tap(window.primary_button)  # Kirim
+    qtbot.waitUntil(lambda: flow.screen == DONE, timeout=15000)
+
+
+def test_complaint_with_a_quick_phrase_in_eight_taps_nothing_typed(qtbot, window, core):
+    c = Counter(qtbot)
+    _to_description(c, window)
+    phrase = visible_named(window, "phrase-0")
+    c.tap(phrase)
+    qtbot.waitUntil(lambda: window.flow.current_step.field != "description", timeout=3000)
+    _rest(c, qtbot, window)
+    assert c.taps <= 8, c.taps
+    body = parse_qs(core.outbox.get(window.flow.submitted.tracking_code).body)
+    assert body["description"] == ["Sampah menumpuk"]
+
+
+def test_complaint_typed_in_eight_taps_besides_letters(qtbot, window, core):
+    c = Counter(qtbot)
+    _to_description(c, window)
+    type_keys(qtbot, window, "Bau sekali")
+    c.tap(window.primary_button)
+    assert window.flow.screen == QUESTION
+    _rest(c, qtbot, window)
+    assert c.taps <= 8, c.taps
+    body = parse_qs(core.outbox.get(window.flow.submitted.tracking_code).body)
+    assert body["description"] == ["Bau sekali"]
+
+
+def test_quick_phrases_follow_the_language(qtbot, window):
+    window.flow.set_language("jv")
+    c = Counter(qtbot)
+    _to_description(c, window)
+    assert visible_named(window, "phrase-0").text() == "Sampah numpuk"

@@ -1,0 +1,56 @@
+"""The review shows every answer (scrolling by finger if need be) and keeps *Kirim* in view."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QScrollArea
+from test_keypad import _rect, _visible_rect
+from uihelpers import find
+
+from ui.flow import REVIEW
+
+
+def fill_six_answers(flow) -> None:
+    flow.start_report()
+    flow.choose_kind("complaint")
+    flow.choose_service("PSR-KEBERSIHAN")
+    flow.set_value("description", "Sampah menumpuk di depan los ikan sejak dua hari")
+    flow.next()
+    flow.set_value(flow.current_step.field, flow.current_step.options("id")[0][0])
+    flow.next()
+    flow.set_value(flow.current_step.field, [k for k, _ in flow.current_step.options("id")][:2])
+    flow.next()
+    flow.set_value("location.stall", "B-12")
+    flow.next()
+    flow.set_value("reporter.name", "Siti Aminah")
+    flow.next()
+    flow.set_value("reporter.phone", "081234567890")
+    flow.next()
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+@pytest.mark.parametrize("size", [(1024, 768), (1366, 768), (1920, 1080)], ids=["1024x768", "1366x768", "1920x1080"])
+def test_review_reaches_every_answer_with_kirim_in_view(qtbot, make_window, core, size, large):
+    window = make_window(core, size=size)
+    window.set_large_text(large)
+    flow = window.flow
+    fill_six_answers(flow)
+    assert flow.screen == REVIEW, flow.all_errors
+    qtbot.wait(50)
+    items = flow.review_items()
+    assert len(items) == 6
+    for step, shown in items:
+        value = find(window, f"review-value-{step.field}")
+        assert value.text() == shown
+        # As a finger would: scroll the list until the answer is in view.
+        p = value.parentWidget()
+        while p is not None and not isinstance(p, QScrollArea):
+            p = p.parentWidget()
+        p.ensureWidgetVisible(value, 0, 0)
+        qtbot.wait(10)
+        assert _visible_rect(value) == _rect(value), f"{step.field} cannot be brought into view"
+        kirim = window.primary_button
+        assert kirim.isVisible() and _visible_rect(kirim) == _rect(kirim), "Kirim scrolled out of view"
+        assert window.rect().contains(_rect(kirim))
+    # The list gets the room: at least two answers at once even on the smallest panel.
+    visible = sum(1 for step, _ in items if _visible_rect(find(window, f"review-value-{step.field}")).height() > 0)
+    assert visible >= 2
