@@ -25,6 +25,7 @@ from kiosk.payload import build_body
 from kiosk.receipts import build_receipt, format_date, format_datetime, printer_from_config, render_qr_png
 from kiosk.signing import receipt_url
 from kiosk.staff import PinGate, PinResult
+from kiosk.survey import Survey
 from kiosk.tracking import InvalidCode, format_code, new_code, parse_code, prefix_for
 from kiosk.validation import normalize, validate, validate_field
 from offline_queue import Open311Client, Outbox, OutboxFull, SyncStatus, SyncWorker
@@ -137,6 +138,7 @@ class KioskCore:
             retry_base=cfg.server.retry_base_s, retry_cap=cfg.server.retry_cap_s,
             on_unknown_service=self._refresh_catalog_quietly,
         )
+        self.skm = Survey(cfg, self.outbox, prefix=self.prefix, today=lambda: self.clock().date(), wake=self.worker.wake)
         self._printer_state = "unknown"
         self.last_export_path: Path | None = None
         self._stop = threading.Event()
@@ -173,6 +175,7 @@ class KioskCore:
         self.refresh_printer_state()
         while True:
             self.erase_expired()
+            self.skm.release_due_quietly()
             if self._stop.wait(ERASE_EVERY_S):
                 return
 
