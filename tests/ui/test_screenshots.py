@@ -45,3 +45,21 @@ def test_screenshots(qtbot, make_window, core, lang, size):
         written.append(path)
     assert len(written) >= 18
     assert all(p.stat().st_size > 10_000 for p in written)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+@pytest.mark.parametrize("lang", ["id", "jv", "en"])
+def test_skm_screenshots(qtbot, make_window, core, lang, size):
+    """Every survey screen and the staff's SKM page: ``<lang>-<size>-skm-<nn>-<screen>.png``."""
+    from skm_tour import skm_tour
+
+    window = make_window(core, size=size)
+    OUT.mkdir(parents=True, exist_ok=True)
+    written = []
+    for n, name in enumerate(skm_tour(qtbot, window, lang)):
+        path = OUT / f"{lang}-{size[0]}x{size[1]}-skm-{n:02d}-{name}.png"
+        assert grab(window).save(str(path))
+        written.append(path)
+    assert len(written) == 11
+    assert all(p.stat().st_size > 10_000 for p in written)

@@ -58,11 +58,15 @@ class DoneScreen(Screen):
         self.qr.setObjectName("qr")
         self.qr.setAlignment(Qt.AlignCenter)
         self.qr.setStyleSheet("background: white; border: 1px solid #9AA7B5; border-radius: 12px; padding: 12px;")
-        row.addWidget(self.qr, 2, Qt.AlignTop | Qt.AlignHCenter)
-        self.body.addLayout(row, 1)
+        side = QVBoxLayout()
+        side.setSpacing(8)
+        side.addWidget(self.qr, 0, Qt.AlignTop | Qt.AlignHCenter)
         self.survey = button(N_("Nilai layanan kami"), "face-4", role="accent", object_name="done-skm")
         self.survey.clicked.connect(flow.skm.start)  # forgets this request first: the rating stays anonymous
-        self.body.addWidget(self.survey)
+        side.addWidget(self.survey)
+        side.addStretch(1)
+        row.addLayout(side, 2)
+        self.body.addLayout(row, 1)
         flow.submit_finished.connect(self.enter)
 
     def primary(self):

@@ -393,8 +393,9 @@ class SkmReportScreen(Screen):
             self.bars[i].setValue(int(round(float(value) * 100)) if value is not None else 0)
             self.bars[i].setFormat(decimal_text(value, lang) if value is not None else "-")
             self.bars[i].setAccessibleName(f"{name}: {self.bars[i].format()}")
-            colour = "#C75000" if eid in weak else theme.TEAL
-            self.bars[i].setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
+            colour = "#F3A765" if eid in weak else "#8CCBCB"  # light fills: the navy number stays readable
+            self.bars[i].setStyleSheet(f"QProgressBar {{ color: {theme.NAVY}; font-weight: 700; }} "
+                                       f"QProgressBar::chunk {{ background: {colour}; }}")
         lines = s.profile_lines(report, lang)
         if report.suggestions:
             lines.append(_("Saran dan masukan") + ":")

@@ -20,7 +20,7 @@ class WelcomeScreen(Screen):
 
     def __init__(self, flow, parent=None) -> None:
         super().__init__(flow, parent)
-        self.body.setContentsMargins(80, 40, 80, 30)
+        self.body.setContentsMargins(80, 24, 80, 16)  # room for "Nilai layanan kami" at 1366x768
         self.body.addStretch(1)
         self.title = label(N_("Selamat datang"), role="hero")
         self.subtitle = label(N_("Sampaikan pengaduan atau ajukan permohonan layanan di sini. Mudah dan gratis."), role="muted")
