@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from kiosktest import kiosk_cmd, run_kiosk, sample_attributes, simple_services, write_config
+from kiosktest import form_pairs, kiosk_cmd, run_kiosk, sample_attributes, simple_services, write_config
 from kiosk import config as config_mod
 
 N_SUBMISSIONS = 300
@@ -81,10 +81,3 @@ def test_sigkill_during_sync_loses_nothing_and_sends_nothing_twice(tmp_path, sim
         sent = [(k, v) for k, v in form_pairs(req) if k != "api_key"]
         assert sent == parse_qsl(stored_bodies[ref], keep_blank_values=True), ref
 
-
-def form_pairs(req: dict) -> list[tuple[str, str]]:
-    raw = req.get("raw_body") or req.get("body")
-    if isinstance(raw, str):
-        return parse_qsl(raw, keep_blank_values=True)
-    fields = req.get("fields") or {}
-    return [(k, x) for k, v in fields.items() for x in (v if isinstance(v, list) else [v])]

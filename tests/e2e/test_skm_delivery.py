@@ -13,25 +13,16 @@ import sqlite3
 import subprocess
 import time
 from datetime import date, timedelta
-from urllib.parse import parse_qsl
 
 import pytest
 
-from kiosktest import kiosk_cmd, run_kiosk, write_config
+from kiosktest import form_pairs, kiosk_cmd, run_kiosk, write_config
 
 N_RESPONSES = 40
 N_KILLS = 12
 SKM_SERVICE = {"service_code": "SKM-01", "service_name": "Survei Kepuasan Masyarakat",
                "description": "Survei kepuasan masyarakat (PermenPAN-RB 14/2017)", "metadata": False,
                "type": "realtime", "keywords": "skm,survei", "group": "Umum"}
-
-
-def form_pairs(req: dict) -> list[tuple[str, str]]:
-    raw = req.get("raw_body") or req.get("body")
-    if isinstance(raw, str):
-        return parse_qsl(raw, keep_blank_values=True)
-    fields = req.get("fields") or {}
-    return [(k, x) for k, v in fields.items() for x in (v if isinstance(v, list) else [v])]
 
 
 @pytest.fixture
