@@ -14,6 +14,7 @@ already holds (:class:`~offline_queue.DuplicateRef`), so a crash between the han
 from __future__ import annotations
 
 import csv
+from collections import Counter
 import io
 import logging
 import secrets
@@ -219,7 +220,9 @@ class Survey:
                                 for eid in report.weakest)))
         notes.append((tr(lang, N_("Profil responden")), tuple(self.profile_lines(report, lang))))
         if report.suggestions:
-            notes.append((tr(lang, N_("Saran dan masukan")), tuple(t for _d, t in report.suggestions)))
+            counted = Counter(t for _d, t in report.suggestions)  # the same words from many: once, with a count
+            notes.append((tr(lang, N_("Saran dan masukan")),
+                          tuple(f"{t} ({n}x)" if n > 1 else t for t, n in counted.most_common())))
         return SkmSheet(
             header=(k.province, k.regency, self.unit_name()),
             title=tr(lang, N_("Hasil Survei Kepuasan Masyarakat")),

@@ -90,14 +90,14 @@ def render_skm_pdf(sheet: SkmSheet) -> bytes:
     _draw(c, sheet.period, SANS, 12, page_w / 2, y, align="center")
 
     # the index and its letter, in a box
-    box_h = 96.0
+    box_h = 86.0
     y -= 16 + box_h
     c.setLineWidth(1)
     c.setStrokeColorRGB(0.6, 0.6, 0.6)
     c.roundRect(MARGIN, y, inner, box_h, 8, stroke=1, fill=0)
     c.setStrokeColorRGB(0, 0, 0)
-    _draw(c, sheet.index_label, SANS, 12, MARGIN + 18, y + box_h - 24)
-    _draw(c, sheet.index_text, BOLD, 44, MARGIN + 18, y + 18)
+    _draw(c, sheet.index_label, SANS, 12, MARGIN + 18, y + box_h - 20)
+    _draw(c, sheet.index_text, BOLD, 44, MARGIN + 18, y + 12)
     if sheet.mutu_letter:
         r, g, b = COLOURS.get(sheet.mutu_letter, (0.4, 0.4, 0.4))
         c.setFillColorRGB(r, g, b)
@@ -129,7 +129,7 @@ def render_skm_pdf(sheet: SkmSheet) -> bytes:
     label_w = 215.0
     x0 = MARGIN + label_w
     bar_w = inner - label_w - 44
-    row_h = 25.0
+    row_h = 22.0
     top = y - 10
     bottom = top - row_h * len(sheet.bars)
     c.setLineWidth(0.4)
@@ -171,7 +171,7 @@ def render_skm_pdf(sheet: SkmSheet) -> bytes:
         y -= 4
         for n, line in enumerate(lines):
             wrapped = _wrap(line, SANS, 10, inner - 12)
-            if y - 13 * len(wrapped) < footer_top:
+            if y - 13 * (len(wrapped) + 1) < footer_top:  # keep a line for "… (+N)"
                 left = len(lines) - n
                 y -= 13
                 _draw(c, f"… (+{left})", SANS, 10, MARGIN + 12, y)
