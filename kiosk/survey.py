@@ -97,7 +97,8 @@ class Survey:
         except SkmStoreFull:
             log.error("disk full: survey response refused")
             raise SurveyFull(FULL_MESSAGE) from None
-        log.info("recorded %d survey response(s)", len(items))  # no answers, no time: nothing to link
+        # Not logged: a log line's timestamp would say when this response came, a minute after
+        # the complaint the same person filed (whose log line names its code).
         return len(items)
 
     # -- delivery -------------------------------------------------------------------------

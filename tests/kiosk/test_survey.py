@@ -162,3 +162,15 @@ def test_pdf_and_csv_carry_the_result(tmp_path):
         assert len(csv_text.splitlines()) == 4 and "081234567890" not in csv_text
         paths = core.skm.export(tmp_path)
         assert [p.suffix for p in paths] == [".pdf", ".csv"] and all(p.stat().st_size for p in paths)
+
+
+def test_recording_leaves_no_log_line(tmp_path, caplog):
+    """A log line's timestamp would tell when the response came (a minute after the complaint
+    whose log line names its code)."""
+    import logging
+
+    with make_core(tmp_path, Clock(NOW)) as core:
+        caplog.clear()
+        with caplog.at_level(logging.DEBUG):
+            core.skm.record(RESPONSE)
+        assert [r for r in caplog.records if r.name.startswith(("kiosk", "offline_queue"))] == []
