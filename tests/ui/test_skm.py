@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from test_staff_area import PIN, enter_pin, with_pin
-from uihelpers import find, tap, texts_on_screen, type_keys, visible_named
+from uihelpers import find, scroll_into_view, tap, texts_on_screen, type_keys, visible_named
 
 from kiosk.i18n import current_language
 from kiosk.skm import ELEMENT_IDS, answer_words
@@ -122,6 +122,7 @@ def test_staff_report_page(qtbot, make_window, make_core, sim):
     window = make_window(core)
     window.flow.open_staff()
     enter_pin(qtbot, window, PIN)
+    scroll_into_view(find(window, "staff-skm"))  # below the queue (the staff page scrolls at 1366x768)
     tap(qtbot, find(window, "staff-skm"))
     assert window.flow.screen == "staff_skm"
     qtbot.waitUntil(lambda: "IKM" in find(window, "skm-ikm").text() and find(window, "skm-ikm").text() != "IKM -",
