@@ -1,7 +1,7 @@
 """The satisfaction survey's path, without painting (like ``Flow`` for a submission).
 
 Pages: the nine elements (one per page; a tap on a face records the answer and moves on by
-itself), two optional profile pages, an optional suggestion, then the thanks.  Starting the
+itself), four optional profile pages (one question each), an optional suggestion, then the thanks.  Starting the
 survey forgets whatever the citizen just filed (``Flow.forget_answers``): nothing on screen or
 in memory ties the rating to the request.  The save runs off the GUI thread through
 ``ui.ops``; the thanks appear only once the core has committed the response.
@@ -20,7 +20,7 @@ from ui import ops
 log = logging.getLogger(__name__)
 
 SKM, STAFF_SKM = "skm", "staff_skm"  # screen names
-PROFILE_PAGES: tuple[tuple[str, ...], ...] = (("age", "gender"), ("education", "occupation"))
+PROFILE_PAGES: tuple[tuple[str, ...], ...] = (("age",), ("gender",), ("education",), ("occupation",))  # one question a screen
 SUGGESTION_PAGE = len(ELEMENT_IDS) + len(PROFILE_PAGES)
 THANKS_PAGE = SUGGESTION_PAGE + 1
 

@@ -17,8 +17,15 @@ SAMPLE = [
 
 
 def skm_tour(qtbot, window, lang: str):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
     flow = window.flow
-    settle = lambda: qtbot.wait(40)  # noqa: E731
+
+    def settle() -> None:  # a page change re-lays the screen out: let the scroll range follow
+        for _ in range(3):
+            QApplication.sendPostedEvents(None, QEvent.LayoutRequest)
+            qtbot.wait(30)
     flow.wipe()
     flow.set_language(lang)
     settle()
@@ -42,12 +49,18 @@ def skm_tour(qtbot, window, lang: str):
     flow.skm.answer(4)
     flow.skm.advance()
     settle()
-    yield "profile-1"
+    yield "profile-age"
     visible_named(window, "skm-age-45-54").click()
+    flow.skm.advance()
+    settle()
+    yield "profile-gender"
     visible_named(window, "skm-gender-P").click()
     flow.skm.advance()
     settle()
-    yield "profile-2"
+    yield "profile-education"
+    flow.skm.advance()
+    settle()
+    yield "profile-occupation"
     flow.skm.advance()
     find(window, "skm-suggestion").setFocus()
     qtbot.waitUntil(lambda: window.keyboard.isVisible(), timeout=5000)

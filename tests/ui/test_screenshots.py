@@ -62,4 +62,4 @@ def test_skm_screenshots(qtbot, make_window, core, lang, size):
 
     window = make_window(core, size=size)
     written = shoot(window, skm_tour(qtbot, window, lang), f"{lang}-{size[0]}x{size[1]}-skm")
-    assert len(written) == 11
+    assert len(written) == 13

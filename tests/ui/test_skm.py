@@ -4,8 +4,8 @@ request, and the staff's report page."""
 from __future__ import annotations
 
 import pytest
-from test_staff_area import PIN, enter_pin, with_pin
-from uihelpers import find, scroll_into_view, tap, texts_on_screen, type_keys, visible_named
+from test_staff_area import open_staff_area, tap_settled, with_pin
+from uihelpers import find, ops_busy, scroll_into_view, tap, texts_on_screen, type_keys, visible_named
 
 from kiosk.i18n import current_language
 from kiosk.skm import ELEMENT_IDS, answer_words
@@ -40,9 +40,11 @@ def test_survey_tapped_through_in_each_language(qtbot, window, lang):
     tap(qtbot, window.back_button)  # back keeps the answer lit
     assert flow.skm.page == 0 and face(window, 2).isChecked()
     answer_all(qtbot, window)
-    # profile: two optional pages of big choices
+    # profile: four optional pages of big choices, one question each
     tap(qtbot, visible_named(window, "skm-age-45-54"))
+    tap(qtbot, window.primary_button)
     tap(qtbot, visible_named(window, "skm-gender-P"))
+    tap(qtbot, window.primary_button)
     tap(qtbot, window.primary_button)
     tap(qtbot, window.primary_button)  # education and occupation skipped
     assert find(window, "skm-suggestion").isVisible()
@@ -69,8 +71,8 @@ def test_idle_wipe_mid_survey_stores_nothing_and_leaves_nothing(qtbot, make_wind
     tap(qtbot, find(window, "lang-jv"))
     tap(qtbot, find(window, "start-skm"))
     answer_all(qtbot, window)
-    tap(qtbot, window.primary_button)
-    tap(qtbot, window.primary_button)
+    for _ in range(4):  # the profile, skipped
+        tap(qtbot, window.primary_button)
     tap(qtbot, find(window, "skm-suggestion"))
     type_keys(qtbot, window, "Rahasia")
     with qtbot.waitSignals([window.idle.warning_shown, window.idle.expired], order="strict", timeout=5000):
@@ -120,10 +122,10 @@ def test_staff_report_page(qtbot, make_window, make_core, sim):
     core.skm.record([{"answers": dict(zip(ELEMENT_IDS, PATTERN))}, {"answers": dict(zip(ELEMENT_IDS, [3] * 9)),
                                                                       "suggestion": "Tambah kursi"}])
     window = make_window(core)
-    window.flow.open_staff()
-    enter_pin(qtbot, window, PIN)
+    open_staff_area(qtbot, window)
+    qtbot.waitUntil(lambda: not ops_busy(), timeout=5000)  # the queue and dead items are shown
     scroll_into_view(find(window, "staff-skm"))  # below the queue (the staff page scrolls at 1366x768)
-    tap(qtbot, find(window, "staff-skm"))
+    tap_settled(qtbot, find(window, "staff-skm"))
     assert window.flow.screen == "staff_skm"
     qtbot.waitUntil(lambda: "IKM" in find(window, "skm-ikm").text() and find(window, "skm-ikm").text() != "IKM -",
                     timeout=5000)

@@ -1,7 +1,7 @@
 """The satisfaction survey (SKM) for citizens, and its report page in the staff area.
 
 Citizen side: one element per page, four big face-and-word buttons that move on by
-themselves; two optional profile pages of big choice buttons (age in bands); an optional
+themselves; four optional profile pages of big choice buttons (age in bands); an optional
 suggestion on the on-screen keyboard; the thanks once the core has stored the response.
 Staff side: respondents, IKM and mutu, a bar per element, the weakest elements, the profile,
 suggestions, the sample size against the Krejcie-Morgan table, and export to a USB stick.
@@ -224,7 +224,19 @@ class SurveyScreen(Screen):
             self.error.setText(s.error)
             self.error.setVisible(bool(s.error))
             self.pages.setCurrentIndex(2)
+        self._fit_to_current_page()
         self.nav_changed.emit()
+
+    def _fit_to_current_page(self) -> None:
+        """A stacked widget is as tall as its tallest page: the hidden pages must not make the
+        thanks or a face page scroll (the profile page needs the most room)."""
+        current = self.pages.currentIndex()
+        for i in range(self.pages.count()):
+            policy = QSizePolicy.Preferred if i == current else QSizePolicy.Ignored
+            self.pages.widget(i).setSizePolicy(policy, policy)
+        self.pages.updateGeometry()
+        self.body.invalidate()
+        self.page.setWidgetResizable(True)  # re-fit the scrolled page now: it does not shrink by itself
 
     def _build_profile(self, fields: tuple[str, ...], lang: str) -> None:
         while self.profile_layout.count():
