@@ -21,6 +21,7 @@ from kiosk import config as config_mod
 COMMANDS = (
     "check", "catalog", "enqueue", "sync", "queue",
     "receipt", "verify", "staff", "logs", "bundle", "salvage",
+    "skm",
 )
 # Commands other packages plug in: `run` and `demo` come from ui/ (the core must not import
 # the UI, so the UI registers itself through this entry-point group in pyproject.toml).

@@ -121,6 +121,17 @@ class BundleSection:
 
 
 @dataclass(frozen=True)
+class SkmSection:
+    """The satisfaction survey (PermenPAN-RB 14/2017); see kiosk/skm.py and README "SKM"."""
+
+    service_code: str = ""  # the province's Open311 service for responses; "" = kept on the kiosk only
+    population: int = 0  # the unit's yearly number of service users, for the Krejcie-Morgan sample size
+    unit_name: str = ""  # the service unit the report names (default: kiosk.market)
+    questions: dict = field(default_factory=dict)  # u1 ... u9 -> "text" or { id = "...", jv = "...", en = "..." }
+    offer_after_request: bool = True  # offer the survey on the done screen after a service request
+
+
+@dataclass(frozen=True)
 class Config:
     kiosk: KioskSection = field(default_factory=KioskSection)
     server: ServerSection = field(default_factory=ServerSection)
@@ -129,6 +140,7 @@ class Config:
     staff: StaffSection = field(default_factory=StaffSection)
     privacy: PrivacySection = field(default_factory=PrivacySection)
     bundle: BundleSection = field(default_factory=BundleSection)
+    skm: SkmSection = field(default_factory=SkmSection)
     source: str | None = None  # the file it came from, for messages and `kiosk staff set-pin`
 
     @property
@@ -177,6 +189,7 @@ _SECTION_TYPES = {
     "staff": StaffSection,
     "privacy": PrivacySection,
     "bundle": BundleSection,
+    "skm": SkmSection,
 }
 
 
@@ -199,6 +212,10 @@ def _coerce(key: str, value: Any, default: Any) -> Any:
     if isinstance(default, str):
         if not isinstance(value, str):
             raise ConfigError(key, f"must be a string in quotes, not {value!r}")
+        return value
+    if isinstance(default, dict):
+        if not isinstance(value, dict):
+            raise ConfigError(key, f"must be a table, not {value!r}")
         return value
     if isinstance(default, tuple):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -278,6 +295,19 @@ def _check(cfg: Config) -> None:
         raise ConfigError("staff.lockout_tries", "must be at least 1")
     if cfg.staff.lockout_max_s < cfg.staff.lockout_s:
         raise ConfigError("staff.lockout_max_s", "must be at least staff.lockout_s")
+    _check_skm(cfg.skm)
+
+
+def _check_skm(skm: SkmSection) -> None:
+    from kiosk.skm import check_unit_questions
+
+    if skm.population < 0:
+        raise ConfigError("skm.population", f"must be 0 (unknown) or more, not {skm.population}")
+    if skm.service_code != skm.service_code.strip():
+        raise ConfigError("skm.service_code", "must not start or end with spaces")
+    problem = check_unit_questions(skm.questions)
+    if problem:
+        raise ConfigError("skm.questions", problem)
 
 
 DEDUPE_MODES = ("reconcile", "idempotency-key", "both")

@@ -28,6 +28,7 @@ from kiosk.payload import build_body
 from kiosk.receipts import build_receipt, format_date, format_datetime, printer_from_config, render_qr_png
 from kiosk.signing import receipt_url
 from kiosk.staff import PinGate, PinResult
+from kiosk.survey import Survey
 from kiosk.tracking import InvalidCode, format_code, new_code, parse_code, prefix_for
 from kiosk.validation import normalize, validate, validate_field
 from offline_queue import FaultKind, Open311Client, Outbox, OutboxFull, StateError, SyncStatus, SyncWorker
@@ -149,6 +150,7 @@ class KioskCore:
 
         # Its own client: a requests.Session is not shared across threads.
         self.catalog_keeper = CatalogKeeper(self.catalog, client_from_config(cfg), cfg.server.catalog_refresh_h)
+        self.skm = Survey(cfg, self.outbox, prefix=self.prefix, today=lambda: self.clock().date(), wake=self.worker.wake)
         self._printer_state = "unknown"
         self.last_export_path: Path | None = None
         self._stop = threading.Event()
@@ -192,6 +194,7 @@ class KioskCore:
             self.learn_server_time()
             self.erase_expired()
             datadir.ensure_reserve(self.cfg)
+            self.skm.release_due_quietly()
             if self._stop.wait(ERASE_EVERY_S):
                 return
 

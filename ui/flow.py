@@ -150,6 +150,9 @@ class Flow(QObject):
         self.language = current_language()
         self._generation = 0  # bumped by wipe(): late results of a wiped citizen are dropped
         self._reset_state()
+        from ui.skm_flow import SurveyFlow
+
+        self.skm = SurveyFlow(self)  # the satisfaction survey (screens "skm", "staff_skm")
 
     def _guard(self, fn):
         gen = self._generation

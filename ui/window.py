@@ -39,6 +39,7 @@ from ui.screens.question import QuestionScreen
 from ui.screens.review import ReviewScreen
 from ui.screens.sending import SendingScreen
 from ui.screens.service import ServiceScreen
+from ui.screens.skm import SkmReportScreen, SurveyScreen
 from ui.screens.staff import StaffPinScreen, StaffScreen
 from ui.screens.staff_assisted import AssistedScreen
 from ui.screens.status import StatusScreen
@@ -50,6 +51,7 @@ log = logging.getLogger(__name__)
 SCREEN_CLASSES = (
     WelcomeScreen, KindScreen, ServiceScreen, QuestionScreen, ReviewScreen,
     SendingScreen, DoneScreen, StatusScreen, StaffPinScreen, StaffScreen, AssistedScreen,
+    SurveyScreen, SkmReportScreen,
 )
 SHORT_PANEL_PX = 900  # at or below this height the header hides while the keyboard is up
 KEYBOARD_SHARE = 0.4  # of the window height, at most

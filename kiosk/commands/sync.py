@@ -29,6 +29,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
             print("kiosk sync: another process (the kiosk app or another `kiosk sync`) is sending "
                   "from this outbox; nothing to do here", file=sys.stderr)
             return 0
+        core.skm.release_due()  # survey responses of past days, when skm.service_code is set
         if args.once:
             core.worker.drain()
         else:

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from kiosktest import kiosk_cmd, run_kiosk, sample_attributes, simple_services, write_config
+from kiosktest import form_pairs, kiosk_cmd, run_kiosk, sample_attributes, simple_services, write_config
 from kiosk import config as config_mod
 
 N_SUBMISSIONS = 150

@@ -87,3 +87,14 @@ def kiosk_setup(tmp_path, simulator_factory, kiosk_catalog_file):
     sim = simulator_factory(catalog=kiosk_catalog_file)
     cfg_path = write_config(tmp_path / "kiosk.toml", tmp_path / "data", sim.base_url)
     return cfg_path, config_mod.load(cfg_path), sim
+
+
+def form_pairs(req: dict) -> list[tuple[str, str]]:
+    """What the simulator stored for one POST, as the form's (key, value) pairs in order."""
+    from urllib.parse import parse_qsl
+
+    raw = req.get("raw_body") or req.get("body")
+    if isinstance(raw, str):
+        return parse_qsl(raw, keep_blank_values=True)
+    fields = req.get("fields") or {}
+    return [(k, x) for k, v in fields.items() for x in (v if isinstance(v, list) else [v])]

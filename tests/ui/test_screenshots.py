@@ -37,11 +37,29 @@ def grab(window):
 @pytest.mark.parametrize("lang", ["id", "jv", "en"])
 def test_screenshots(qtbot, make_window, core, lang, size):
     window = make_window(core, size=size)
+    written = shoot(window, tour(qtbot, window, lang=lang), f"{lang}-{size[0]}x{size[1]}")
+    assert len(written) >= 18
+
+
+def shoot(window, steps, stem: str) -> list[Path]:
+    """A PNG per step of a tour, ``<stem>-<nn>-<step>.png``; each must show something."""
     OUT.mkdir(parents=True, exist_ok=True)
     written = []
-    for n, name in enumerate(tour(qtbot, window, lang=lang)):
-        path = OUT / f"{lang}-{size[0]}x{size[1]}-{n:02d}-{name}.png"
+    for n, name in enumerate(steps):
+        path = OUT / f"{stem}-{n:02d}-{name}.png"
         assert grab(window).save(str(path))
         written.append(path)
-    assert len(written) >= 18
     assert all(p.stat().st_size > 10_000 for p in written)
+    return written
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+@pytest.mark.parametrize("lang", ["id", "jv", "en"])
+def test_skm_screenshots(qtbot, make_window, core, lang, size):
+    """Every survey screen and the staff's SKM page: ``<lang>-<size>-skm-<nn>-<screen>.png``."""
+    from skm_tour import skm_tour
+
+    window = make_window(core, size=size)
+    written = shoot(window, skm_tour(qtbot, window, lang), f"{lang}-{size[0]}x{size[1]}-skm")
+    assert len(written) == 13

@@ -15,7 +15,7 @@ from ui import theme
 from ui.flow import DONE
 from ui.icons import pixmap
 from ui.screens import Screen
-from ui.widgets import label, set_msgid
+from ui.widgets import button, label, set_msgid
 
 QR_PX_OK = 280
 QR_PX_PHOTO = 380  # no paper: big enough for an old phone's camera at arm's length
@@ -58,7 +58,14 @@ class DoneScreen(Screen):
         self.qr.setObjectName("qr")
         self.qr.setAlignment(Qt.AlignCenter)
         self.qr.setStyleSheet("background: white; border: 1px solid #9AA7B5; border-radius: 12px; padding: 12px;")
-        row.addWidget(self.qr, 2, Qt.AlignTop | Qt.AlignHCenter)
+        side = QVBoxLayout()
+        side.setSpacing(8)
+        side.addWidget(self.qr, 0, Qt.AlignTop | Qt.AlignHCenter)
+        self.survey = button(N_("Nilai layanan kami"), "face-4", role="accent", object_name="done-skm")
+        self.survey.clicked.connect(flow.skm.start)  # forgets this request first: the rating stays anonymous
+        side.addWidget(self.survey)
+        side.addStretch(1)
+        row.addLayout(side, 2)
         self.body.addLayout(row, 1)
         flow.submit_finished.connect(self.enter)
 
@@ -83,6 +90,7 @@ class DoneScreen(Screen):
         sub = self.flow.submitted
         if sub is None:
             return
+        self.survey.setVisible(sub.kind == "request" and self.core.cfg.skm.offer_after_request)
         lang = current_language()
         ok = self.flow.printed_ok
         if ok:

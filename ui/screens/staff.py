@@ -250,6 +250,9 @@ class StaffScreen(Screen):
         self.dead_layout.setContentsMargins(0, 0, 0, 0)
         self.dead_layout.setSpacing(10)
         left.addWidget(self.dead_box)
+        self.skm_report = button(N_("Survei kepuasan (SKM)"), "face-4", object_name="staff-skm")
+        self.skm_report.clicked.connect(self.flow.skm.open_report)
+        left.addWidget(self.skm_report, 0, Qt.AlignLeft)
         left.addStretch(1)
         row.addLayout(left, 3)
 

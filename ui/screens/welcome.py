@@ -20,7 +20,7 @@ class WelcomeScreen(Screen):
 
     def __init__(self, flow, parent=None) -> None:
         super().__init__(flow, parent)
-        self.body.setContentsMargins(80, 40, 80, 30)
+        self.body.setContentsMargins(80, 24, 80, 16)  # room for "Nilai layanan kami" at 1366x768
         self.body.addStretch(1)
         self.title = label(N_("Selamat datang"), role="hero")
         self.subtitle = label(N_("Sampaikan pengaduan atau ajukan permohonan layanan di sini. Mudah dan gratis."), role="muted")
@@ -59,6 +59,9 @@ class WelcomeScreen(Screen):
         self.status.clicked.connect(flow.start_status)
         actions.addWidget(self.report, 0, 0)
         actions.addWidget(self.status, 0, 1)
+        self.survey = button(N_("Nilai layanan kami"), "face-4", object_name="start-skm")
+        self.survey.clicked.connect(flow.skm.start)
+        actions.addWidget(self.survey, 1, 0, 1, 2)
         actions.setColumnStretch(0, 3)
         actions.setColumnStretch(1, 2)
         self.body.addLayout(actions)

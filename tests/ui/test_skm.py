@@ -1,0 +1,141 @@
+"""The satisfaction survey at the screen: tapped through in each language, the answers stored
+(anonymously) only when the thanks appear, the idle wipe mid-survey, the offer after a service
+request, and the staff's report page."""
+from __future__ import annotations
+
+import pytest
+from test_staff_area import open_staff_area, tap_settled, with_pin
+from uihelpers import find, ops_busy, scroll_into_view, tap, texts_on_screen, type_keys, visible_named
+
+from kiosk.i18n import current_language
+from kiosk.skm import ELEMENT_IDS, answer_words
+
+FAST = (0.8, 0.4)
+PATTERN = (4, 3, 4, 2, 3, 4, 4, 1, 3)
+
+
+def face(window, value):
+    return visible_named(window, f"skm-answer-{value}")
+
+
+def answer_all(qtbot, window, pattern=PATTERN):
+    skm = window.flow.skm
+    for i, value in enumerate(pattern):
+        qtbot.waitUntil(lambda i=i: skm.page == i and face(window, value).isVisible(), timeout=5000)
+        tap(qtbot, face(window, value))
+    qtbot.waitUntil(lambda: skm.page == len(ELEMENT_IDS), timeout=5000)
+
+
+@pytest.mark.parametrize("lang", ["id", "jv", "en"])
+def test_survey_tapped_through_in_each_language(qtbot, window, lang):
+    flow = window.flow
+    tap(qtbot, find(window, f"lang-{lang}"))
+    tap(qtbot, find(window, "start-skm"))
+    assert flow.screen == "skm"
+    # the first question's words in the chosen language, four faces, no Next to hunt for
+    assert [face(window, v).accessibleName() for v in (1, 2, 3, 4)] == list(answer_words("u1", lang))
+    assert not window.primary_button.isVisible()
+    tap(qtbot, face(window, 2))
+    qtbot.waitUntil(lambda: flow.skm.page == 1, timeout=5000)
+    tap(qtbot, window.back_button)  # back keeps the answer lit
+    assert flow.skm.page == 0 and face(window, 2).isChecked()
+    answer_all(qtbot, window)
+    # profile: four optional pages of big choices, one question each
+    tap(qtbot, visible_named(window, "skm-age-45-54"))
+    tap(qtbot, window.primary_button)
+    tap(qtbot, visible_named(window, "skm-gender-P"))
+    tap(qtbot, window.primary_button)
+    tap(qtbot, window.primary_button)
+    tap(qtbot, window.primary_button)  # education and occupation skipped
+    assert find(window, "skm-suggestion").isVisible()
+    tap(qtbot, find(window, "skm-suggestion"))
+    type_keys(qtbot, window, "Toilet bersih")
+    assert window.flow.skm.core.skm.store.count() == 0  # nothing stored before Kirim
+    tap(qtbot, window.primary_button)
+    qtbot.waitUntil(lambda: flow.skm.done, timeout=10000)
+    assert find(window, "skm-thanks").isVisible()
+    stored = window.core.skm.store.responses()
+    assert len(stored) == 1
+    r = stored[0]
+    assert tuple(r.answers[e] for e in ELEMENT_IDS) == PATTERN
+    assert (r.age, r.gender, r.education, r.language) == ("45-54", "P", "", lang)
+    assert r.suggestion.startswith("Toilet bersih")
+    tap(qtbot, window.primary_button)  # Selesai
+    assert flow.screen == "welcome" and current_language() == "id"
+    assert flow.skm.answers == {}
+
+
+def test_idle_wipe_mid_survey_stores_nothing_and_leaves_nothing(qtbot, make_window, core):
+    window = make_window(core, idle_timeout_s=600, idle_warning_s=30)
+    flow = window.flow
+    tap(qtbot, find(window, "lang-jv"))
+    tap(qtbot, find(window, "start-skm"))
+    answer_all(qtbot, window)
+    for _ in range(4):  # the profile, skipped
+        tap(qtbot, window.primary_button)
+    tap(qtbot, find(window, "skm-suggestion"))
+    type_keys(qtbot, window, "Rahasia")
+    with qtbot.waitSignals([window.idle.warning_shown, window.idle.expired], order="strict", timeout=5000):
+        window.idle.set_timeouts(*FAST)
+    assert flow.screen == "welcome" and flow.language == "id"
+    assert flow.skm.answers == {} and flow.skm.page == 0 and flow.skm.suggestion == ""
+    assert not [t for t in texts_on_screen(window) if "Rahasia" in t]
+    assert core.skm.store.count() == 0
+    # the next person starts at question 1 with no face lit
+    window.idle.set_timeouts(3600, 30)
+    tap(qtbot, find(window, "start-skm"))
+    assert flow.skm.page == 0 and not any(face(window, v).isChecked() for v in (1, 2, 3, 4))
+
+
+def test_offered_after_a_service_request_and_unlinked_from_it(qtbot, window):
+    flow = window.flow
+    # a request filed through the flow (its screens are tested elsewhere), up to the done screen
+    flow.start_report()
+    flow.choose_kind("request")
+    flow.choose_service("PLN-PASANG")
+    daya = flow.steps[1].options("id")[0][0]
+    flow.set_value("description", "Minta pasang baru di los ikan")
+    flow.set_value("attributes.daya", daya)
+    flow.set_anonymous(True)
+    flow.submit()
+    qtbot.waitUntil(lambda: flow.screen == "done", timeout=15000)
+    offer = find(window, "done-skm")
+    assert offer.isVisible()
+    tap(qtbot, offer)
+    assert flow.screen == "skm"
+    assert flow.submitted is None and flow.values == {} and flow.service is None  # the request is forgotten
+    assert not [t for t in texts_on_screen(window) if "Minta pasang" in t]
+    answer_all(qtbot, window)
+
+
+def test_not_offered_after_a_complaint(qtbot, window):
+    from uihelpers import file_suggestion
+
+    file_suggestion(qtbot, window)
+    assert not find(window, "done-skm").isVisible()
+
+
+def test_staff_report_page(qtbot, make_window, make_core, sim):
+    core = with_pin(make_core(sim.base_url))
+    core.cfg = core.cfg.replace(skm={"population": 100})
+    core.skm.cfg = core.cfg
+    core.skm.record([{"answers": dict(zip(ELEMENT_IDS, PATTERN))}, {"answers": dict(zip(ELEMENT_IDS, [3] * 9)),
+                                                                      "suggestion": "Tambah kursi"}])
+    window = make_window(core)
+    open_staff_area(qtbot, window)
+    qtbot.waitUntil(lambda: not ops_busy(), timeout=5000)  # the queue and dead items are shown
+    scroll_into_view(find(window, "staff-skm"))  # below the queue (the staff page scrolls at 1366x768)
+    tap_settled(qtbot, find(window, "staff-skm"))
+    assert window.flow.screen == "staff_skm"
+    qtbot.waitUntil(lambda: "IKM" in find(window, "skm-ikm").text() and find(window, "skm-ikm").text() != "IKM -",
+                    timeout=5000)
+    report = core.skm.report()
+    assert find(window, "skm-ikm").text() == "IKM " + f"{report.ikm:.2f}".replace(".", ",")
+    assert f"({report.mutu}" in find(window, "skm-mutu").text() or report.mutu in find(window, "skm-mutu").text()
+    assert "2" in find(window, "skm-respondents").text()
+    assert "80" in find(window, "skm-sample").text()  # Krejcie-Morgan for 100
+    assert find(window, "skm-bar-u8").format() == "2,00"
+    assert "Tambah kursi" in find(window, "skm-details").text()
+    tap(qtbot, find(window, "skm-period-all"))
+    tap(qtbot, window.back_button)
+    assert window.flow.screen == "staff"
