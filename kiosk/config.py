@@ -48,6 +48,8 @@ class KioskSection:
     data_dir: str = ""
     tracking_prefix: str = ""  # optional: 3 Crockford characters; default derived from id
     fullscreen: bool = True
+    speech: str = "button"  # off | button (the "Dengarkan" button) | always (each new screen read once)
+    speech_volume: int = 80  # percent; staff can change it in the staff area
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,10 @@ def _check(cfg: Config) -> None:
         raise ConfigError("kiosk.idle_timeout_s", f"must be at least 10 seconds, not {k.idle_timeout_s}")
     if k.idle_warning_s < 1 or k.idle_warning_s >= k.idle_timeout_s:
         raise ConfigError("kiosk.idle_warning_s", "must be at least 1 and less than kiosk.idle_timeout_s")
+    if k.speech not in ("off", "button", "always"):
+        raise ConfigError("kiosk.speech", f"must be one of off, button, always, not {k.speech!r}")
+    if not 0 <= k.speech_volume <= 100:
+        raise ConfigError("kiosk.speech_volume", f"must be between 0 and 100 (percent), not {k.speech_volume}")
     if k.tracking_prefix:
         from kiosk.tracking import validate_prefix
 

@@ -1,8 +1,10 @@
-"""The kiosk window: header, the current screen, Back/Next, keyboard, staff status bar.
+"""The kiosk window: header, the current screen, Back/Listen/Next, keyboard, staff status bar.
 
 It also holds the three things that are about the whole kiosk rather than one screen:
 the idle countdown and wipe (privacy), the lock-down (nothing a citizen does can leave the
-app) and the staff gesture (a 3-second press in the top-left corner).
+app), the staff gesture (a 3-second press in the top-left corner) and reading the screen
+aloud (``ListenControl``: one "Dengarkan" button in the Back/Next bar for every citizen
+screen; each screen only says what to read through ``Screen.spoken``).
 """
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ from ui.screens.staff import StaffPinScreen, StaffScreen
 from ui.screens.staff_assisted import AssistedScreen
 from ui.screens.status import StatusScreen
 from ui.screens.welcome import LANG_SHORT, WelcomeScreen
+from ui.speech import Speaker
 from ui.widgets import LongPress, button, label, retranslate_tree, set_msgid
 
 log = logging.getLogger(__name__)
@@ -200,6 +203,106 @@ class IdleWatcher(QObject):
             app.removeEventFilter(self)
 
 
+class ListenControl(QObject):
+    """The "Dengarkan" button and what it reads (``kiosk.speech``: off | button | always).
+
+    The button reads the current screen's ``spoken`` text and turns into "Berhenti" (stop)
+    while it speaks; a second tap stops it, and so does moving on (a new screen, the next
+    question, another language).  In ``always`` mode each new screen is read once by itself.
+    Nothing is read after the idle wipe or at start-up, when nobody is there, until a citizen
+    moves the kiosk on; the idle warning silences it too.  The button is hidden on the staff
+    screens and whenever the current language has no voice.
+    """
+
+    def __init__(self, window: "MainWindow", mode: str, volume: int) -> None:
+        super().__init__(window)
+        self.window = window
+        self.mode = mode
+        self.hush = True  # nobody there yet (start-up, after the wipe)
+        self._wiping = False
+        self.speaker = Speaker(window.flow.languages, volume, parent=self) if mode != "off" else None
+        self.button = button(N_("Dengarkan"), "speaker", role="listen", object_name="listen",
+                             icon_colour=theme.WHITE)
+        self.button.setCheckable(True)
+        self.button.setMinimumWidth(260)
+        self.button.clicked.connect(self._tapped)
+        self.button.hide()
+        self.auto = QTimer(self)
+        self.auto.setSingleShot(True)
+        self.auto.setInterval(0)
+        self.auto.timeout.connect(self._auto_read)
+        flow = window.flow
+        for sig in (flow.screen_changed, flow.step_changed, flow.language_changed):
+            sig.connect(self.moved_on)
+        flow.wiped.connect(self._wiped)
+        if self.speaker is not None:
+            self.speaker.availability_changed.connect(self.update)
+            self.speaker.speaking_changed.connect(self._speaking)
+
+    @property
+    def available(self) -> bool:
+        s = self.speaker
+        return s is not None and s.can_speak(self.window.flow.language) and self._text() is not None
+
+    def _text(self) -> str | None:
+        return self.window.current.spoken(self.window.flow.language)
+
+    def update(self) -> None:
+        """Show the button where the screen has something to read and a voice can read it."""
+        self.button.setVisible(self.available)
+        self.window._update_nav()
+
+    def read(self) -> None:
+        """Read the current screen aloud, from the start."""
+        text = self._text()
+        if self.speaker is not None and text:
+            self.speaker.say(self.window.flow.language, text)
+
+    def stop(self) -> None:
+        if self.speaker is not None:
+            self.speaker.stop()
+
+    def _tapped(self) -> None:
+        self.hush = False
+        if self.speaker is not None and self.speaker.speaking:
+            self.stop()
+        else:
+            self.read()
+        self._speaking(self.speaker is not None and self.speaker.speaking)
+
+    def moved_on(self, *_args: object) -> None:
+        """The citizen went on: stop, and in ``always`` mode read the new screen (once the
+        screen has built itself for it)."""
+        self.stop()
+        if not self._wiping:
+            self.hush = False
+        self.auto.start()
+
+    def _auto_read(self) -> None:
+        self.update()
+        if self.mode == "always" and not self.hush and self.available:
+            self.read()
+
+    def _wiped(self) -> None:
+        self.stop()
+        self.hush = True
+        self._wiping = True  # the wipe's own screen and language changes are not a citizen's
+        QTimer.singleShot(0, self, self._wipe_done)
+
+    def _wipe_done(self) -> None:
+        self._wiping = False
+
+    def _speaking(self, on: bool) -> None:
+        set_msgid(self.button, N_("Berhenti") if on else N_("Dengarkan"))
+        self.button.setIcon(icon("stop" if on else "speaker", theme.NAVY if on else theme.WHITE, 96))
+        self.button.setChecked(on)
+
+    def shutdown(self) -> None:
+        self.auto.stop()
+        if self.speaker is not None:
+            self.speaker.shutdown()
+
+
 class LockDown(QObject):
     """Swallows what could leave the app: context menus, Alt+F4, Ctrl+Q/W, Alt+Tab."""
 
@@ -269,6 +372,7 @@ class MainWindow(QWidget):
         root.addWidget(self._build_status_bar())
         self.overlay = IdleOverlay(self)
         self.overlay.stay.clicked.connect(lambda: None)  # the event filter already dismissed
+        self.listen.update()
 
         self.flow.screen_changed.connect(self._show_screen)
         self.flow.language_changed.connect(self._language_changed)
@@ -286,6 +390,7 @@ class MainWindow(QWidget):
             k.idle_timeout_s if idle_timeout_s is None else idle_timeout_s,
             k.idle_warning_s if idle_warning_s is None else idle_warning_s,
         )
+        self.idle.warning_shown.connect(self.listen.stop)
         self.staff_gesture.timer.setInterval(staff_hold_ms)
         self.printer_timer = QTimer(self)
         self.printer_timer.setInterval(15000)
@@ -366,7 +471,11 @@ class MainWindow(QWidget):
         self.primary_button.setMinimumWidth(300)
         self.primary_button.setLayoutDirection(Qt.RightToLeft)  # the arrow after the word
         self.primary_button.clicked.connect(self._primary)
+        k = self.core.cfg.kiosk
+        self.listen = ListenControl(self, k.speech, k.speech_volume)
         row.addWidget(self.back_button)
+        row.addStretch(1)
+        row.addWidget(self.listen.button)
         row.addStretch(1)
         row.addWidget(self.primary_button)
         self.nav = nav
@@ -412,6 +521,7 @@ class MainWindow(QWidget):
             self.stack.setCurrentWidget(screen)
         screen.enter()
         self._update_nav()
+        self.listen.update()
         if QApplication.focusWidget() is None or not isinstance(QApplication.focusWidget(), (QLineEdit, QPlainTextEdit)):
             QGuiApplication.inputMethod().hide()
 
@@ -426,7 +536,7 @@ class MainWindow(QWidget):
             set_msgid(self.primary_button, msgid)
             self.primary_button.setIcon(icon(icon_name, theme.WHITE, 96))
             self.primary_button.setEnabled(screen.primary_enabled())
-        self.nav.setVisible(screen.back_visible or primary is not None)
+        self.nav.setVisible(screen.back_visible or primary is not None or self.listen.button.isVisibleTo(self.nav))
 
     def _back(self) -> None:
         if not self.current.on_back():
@@ -583,6 +693,7 @@ class MainWindow(QWidget):
         self.allow_close()
         self.idle.stop()
         self.printer_timer.stop()
+        self.listen.shutdown()
         QApplication.instance().removeEventFilter(self.lockdown)
         import warnings
 

@@ -69,6 +69,8 @@ retention_days = 3
     ('[privacy]\nretention_days = true', "privacy.retention_days"),
     ('[serverr]\napi_key = "x"', "serverr"),
     ('[kiosk\nid = "x"', "toml"),
+    ('[kiosk]\nspeech = "loud"', "kiosk.speech"),
+    ('[kiosk]\nspeech_volume = 150', "kiosk.speech_volume"),
 ])
 def test_bad_value_names_the_key(tmp_path, text, key):
     with pytest.raises(config.ConfigError) as err:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QHBoxLayout, QPushButton
 
+from kiosk import speech
 from kiosk.i18n import LANGUAGE_NAMES, N_
 from ui import theme
 from ui.flow import WELCOME
@@ -65,6 +66,9 @@ class WelcomeScreen(Screen):
         self.body.addStretch(2)
         flow.language_changed.connect(lambda _l: self.enter())
         self.enter()
+
+    def spoken(self, lang: str) -> str:
+        return speech.welcome(lang, self.flow.languages)
 
     def enter(self) -> None:
         for lang, b in self.lang_buttons.items():
