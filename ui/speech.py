@@ -218,7 +218,12 @@ class Speaker(QObject):
             return
         self._stop.emit()
         self._thread.quit()
-        self._thread.wait(3000)
+        if not self._thread.wait(3000):
+            # The engine is stuck inside a call (a hung speech-dispatcher): the thread cannot
+            # leave its event loop, and destroying a running QThread aborts the process.
+            log.warning("speech: engine %s does not answer; ending its thread", self.engine)
+            self._thread.terminate()
+            self._thread.wait(1000)
         self._thread = None
 
     # -- what the engine reports ---------------------------------------------------------------
