@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.i18n import N_, _
-from ui import theme
+from ui import ops, theme
 from ui.bridge import SyncBridge
 from ui.flow import WELCOME, Flow
 from ui.icons import icon, pixmap
@@ -220,6 +220,7 @@ class ListenControl(QObject):
         self.mode = mode
         self.hush = True  # nobody there yet (start-up, after the wipe)
         self._wiping = False
+        self.volume = volume
         self.speaker = Speaker(window.flow.languages, volume, parent=self) if mode != "off" else None
         self.button = button(N_("Dengarkan"), "speaker", role="listen", object_name="listen",
                              icon_colour=theme.WHITE)
@@ -251,6 +252,7 @@ class ListenControl(QObject):
         """Show the button where the screen has something to read and a voice can read it."""
         self.button.setVisible(self.available)
         self.window._update_nav()
+        self._staff_volume()
 
     def read(self) -> None:
         """Read the current screen aloud, from the start."""
@@ -261,6 +263,31 @@ class ListenControl(QObject):
     def stop(self) -> None:
         if self.speaker is not None:
             self.speaker.stop()
+
+    def set_volume(self, percent: int) -> None:
+        """Staff turned the voice up or down: now, and after a restart (kiosk/volume.py)."""
+        from kiosk import volume as volume_mod
+
+        self.volume = max(0, min(100, int(percent)))
+        if self.speaker is not None:
+            self.speaker.set_volume(self.volume)
+        ops.run(volume_mod.store, self.window.core.cfg, self.volume,
+                on_error=lambda _e: log.warning("speech: could not keep the volume"))
+        self._staff_volume()
+
+    def hear_volume(self) -> None:
+        """The staff area's "Uji suara": the welcome words at the chosen volume."""
+        from kiosk import speech as words
+
+        if self.speaker is not None:
+            self.speaker.say(self.window.flow.language, words.welcome(self.window.flow.language,
+                                                                       self.window.flow.languages))
+
+    def _staff_volume(self) -> None:
+        staff = self.window.screens.get("staff")
+        if staff is not None:
+            s = self.speaker
+            staff.show_volume(self.volume, s is not None and s.can_speak(self.window.flow.language))
 
     def _tapped(self) -> None:
         self.hush = False
@@ -380,6 +407,8 @@ class MainWindow(QWidget):
         self.flow.answers_cleared.connect(self._clear_inputs)
         self.bridge.status_changed.connect(self._sync_status)
         self.bridge.status_changed.connect(self.screens["staff"].sync_changed)
+        self.screens["staff"].volume_changed.connect(self.listen.set_volume)
+        self.screens["staff"].volume_test.connect(self.listen.hear_volume)
         self.quit_on_exit = True  # tests turn this off: quitting would end pytest-qt's loop
         QApplication.instance().focusChanged.connect(self._focus_changed)
         self.lockdown = LockDown(self)
@@ -471,8 +500,9 @@ class MainWindow(QWidget):
         self.primary_button.setMinimumWidth(300)
         self.primary_button.setLayoutDirection(Qt.RightToLeft)  # the arrow after the word
         self.primary_button.clicked.connect(self._primary)
-        k = self.core.cfg.kiosk
-        self.listen = ListenControl(self, k.speech, k.speech_volume)
+        from kiosk import volume
+
+        self.listen = ListenControl(self, self.core.cfg.kiosk.speech, volume.current(self.core.cfg))
         row.addWidget(self.back_button)
         row.addStretch(1)
         row.addWidget(self.listen.button)

@@ -166,3 +166,29 @@ def test_each_citizen_screen_reads_what_it_shows(qtbot, speaking_window):
         assert w.listen.button.isVisible(), name
         seen += 1
     assert seen >= 12
+
+
+def test_staff_set_the_volume_and_it_survives_a_restart(qtbot, speaking_window):
+    from kiosk import volume
+
+    w = speaking_window()
+    ready(qtbot, w)
+    w.flow.staff_ok = True
+    w.flow._go("staff", remember=False)
+    staff = w.screens["staff"]
+    qtbot.waitUntil(lambda: staff.volume_row.isVisible(), timeout=2000)
+    assert staff.volume_label.text() == "Voice volume: 80%"
+    tap(qtbot, find(w, "staff-volume-up"))
+    tap(qtbot, find(w, "staff-volume-up"))
+    assert staff.volume_label.text() == "Voice volume: 100%" and not find(w, "staff-volume-up").isEnabled()
+    worker = w.listen.speaker._worker
+    qtbot.waitUntil(lambda: abs(worker.tts.volume() - 1.0) < 0.01, timeout=2000)
+    tap(qtbot, find(w, "staff-volume-down"))
+    tap(qtbot, find(w, "staff-volume-test"))
+    assert w.said[-1][1] == speech.welcome("en", LANGS)
+    from ui import ops
+
+    qtbot.waitUntil(lambda: not ops.busy(), timeout=5000)
+    assert volume.current(w.core.cfg) == 90  # what the next start speaks at
+    again = speaking_window()
+    assert again.listen.speaker.volume_percent == 90
