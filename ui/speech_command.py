@@ -36,7 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--out", metavar="FILE.wav", help="write the speech to this WAV file instead (espeak-ng)")
     t.set_defaults(func=test_command)
     v = actions.add_parser("voices", help="which voice reads each of the kiosk's languages")
-    v.add_argument("--json", action="store_true", help='one object: {"engine", "voices": {lang: name|null}, "problem"}')
+    v.add_argument("--json", action="store_true",
+                   help='one object: {"engine", "engines", "voices": {lang: name|null}, "locales", "problem"}')
     v.set_defaults(func=voices_command)
 
 
@@ -69,6 +70,7 @@ def probe(languages: tuple[str, ...], volume: int = 80) -> dict[str, Any]:
 
     speaker = Speaker(languages, volume)
     result: dict[str, Any] = {"engine": speaker.engine, "voices": {}, "problem": speaker.problem,
+                              "engines": list(QTextToSpeech.availableEngines()),
                               "_speaker": speaker, "_app": app, "hung": False}
     if speaker.engine is None:
         found = ", ".join(QTextToSpeech.availableEngines()) or "none"
@@ -96,7 +98,7 @@ def _finish(result: dict[str, Any], code: int) -> int:
 
 def _public(result: dict[str, Any]) -> dict[str, Any]:
     voices = result.get("voices") or {}
-    return {"engine": result.get("engine"), "problem": result.get("problem", ""),
+    return {"engine": result.get("engine"), "engines": result.get("engines", []), "problem": result.get("problem", ""),
             "voices": {lang: (v.name if v is not None else None) for lang, v in voices.items()},
             "locales": {lang: (v.locale if v is not None else None) for lang, v in voices.items()}}
 

@@ -210,8 +210,9 @@ class ListenControl(QObject):
     while it speaks; a second tap stops it, and so does moving on (a new screen, the next
     question, another language).  In ``always`` mode each new screen is read once by itself.
     Nothing is read after the idle wipe or at start-up, when nobody is there, until a citizen
-    moves the kiosk on; the idle warning silences it too.  The button is hidden on the staff
-    screens and whenever the current language has no voice.
+    moves the kiosk on.  The idle warning stops the reading; in ``always`` mode it is itself
+    read ("still there?"), since its countdown covers the button.  The button is hidden on the
+    staff screens and whenever the current language has no voice.
     """
 
     def __init__(self, window: "MainWindow", mode: str, volume: int) -> None:
@@ -263,6 +264,15 @@ class ListenControl(QObject):
     def stop(self) -> None:
         if self.speaker is not None:
             self.speaker.stop()
+
+    def warned(self) -> None:
+        """The idle warning is up: stop; in ``always`` mode say it, for those who cannot see it."""
+        from kiosk import speech as words
+
+        self.stop()
+        lang = self.window.flow.language
+        if self.mode == "always" and not self.hush and self.speaker is not None and self.speaker.can_speak(lang):
+            self.speaker.say(lang, words.idle(lang))
 
     def set_volume(self, percent: int) -> None:
         """Staff turned the voice up or down: now, and after a restart (kiosk/volume.py)."""
@@ -419,7 +429,7 @@ class MainWindow(QWidget):
             k.idle_timeout_s if idle_timeout_s is None else idle_timeout_s,
             k.idle_warning_s if idle_warning_s is None else idle_warning_s,
         )
-        self.idle.warning_shown.connect(self.listen.stop)
+        self.idle.warning_shown.connect(self.listen.warned)
         self.staff_gesture.timer.setInterval(staff_hold_ms)
         self.printer_timer = QTimer(self)
         self.printer_timer.setInterval(15000)

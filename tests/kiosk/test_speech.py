@@ -153,3 +153,10 @@ def test_ear_rules():
     assert speech.say_date(date(2026, 12, 25), "id") == "Jumat, 25 Desember"
     assert set(speech.VOICE_LANGUAGES) == set(LANGUAGES)
     assert speech.VOICE_LANGUAGES["jv"][-1] == "id"  # Javanese is read with the Indonesian voice
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_idle_warning_asks_and_offers_the_one_answer(lang):
+    text = heard(speech.idle(lang))
+    assert text.startswith(tr(lang, "Masih di sana?"))
+    assert ear(lang, "Ya, saya masih di sini") in text

@@ -101,16 +101,28 @@ def test_nothing_is_spoken_after_the_idle_wipe(qtbot, speaking_window):
     qtbot.waitUntil(lambda: len(w.said) == 1, timeout=2000)
     with qtbot.waitSignal(w.idle.warning_shown, timeout=5000):
         pass
-    assert not w.listen.speaker.speaking  # the warning silences the reading
+    assert w.said[-1][1] == speech.idle("en")  # its countdown covers the button: the warning is said
     with qtbot.waitSignal(w.idle.expired, timeout=5000):
         pass
     assert w.flow.screen == "welcome"
+    assert not w.listen.speaker.speaking  # the wipe cut the warning short
     qtbot.wait(300)
-    assert len(w.said) == 1 and not w.listen.speaker.speaking
+    assert len(w.said) == 2 and not w.listen.speaker.speaking
     qtbot.waitUntil(lambda: engine_state(w) == QTextToSpeech.State.Ready, timeout=5000)
     # The next citizen's first tap is theirs: always-mode reads again.
     tap(qtbot, find(w, "start-report"))
-    qtbot.waitUntil(lambda: len(w.said) == 2, timeout=2000)
+    qtbot.waitUntil(lambda: len(w.said) == 3, timeout=2000)
+
+
+def test_button_mode_only_stops_at_the_idle_warning(qtbot, speaking_window):
+    w = speaking_window("button", idle_timeout_s=1.2, idle_warning_s=0.4)
+    button = ready(qtbot, w)
+    tap(qtbot, find(w, "start-report"))
+    tap(qtbot, button)
+    assert w.listen.speaker.speaking
+    with qtbot.waitSignal(w.idle.warning_shown, timeout=5000):
+        pass
+    assert not w.listen.speaker.speaking and len(w.said) == 1
 
 
 def test_no_voice_for_the_language_hides_the_button(qtbot, speaking_window):
