@@ -80,6 +80,7 @@ class _Engine(QObject):
         self.tts: QTextToSpeech | None = None
         self.voices: dict[str, Voice | None] = {}
         self.current = 0
+        self.pending = False  # said, not yet speaking: a "ready" now is the old utterance's stop
         self.reported = False
         self.languages: tuple[str, ...] = ()
 
@@ -112,8 +113,10 @@ class _Engine(QObject):
                 self._report()
             return
         if state == QTextToSpeech.State.Speaking:
+            self.pending = False
             self.started.emit(self.current)
-        elif state in (QTextToSpeech.State.Ready, QTextToSpeech.State.Error):
+        elif state == QTextToSpeech.State.Error or (state == QTextToSpeech.State.Ready and not self.pending):
+            self.pending = False
             self.ended.emit(self.current)
 
     @Slot(int, str, str, float)
@@ -129,6 +132,7 @@ class _Engine(QObject):
                 self.tts.setVoice(v)
                 break
         self.tts.setVolume(volume)
+        self.pending = True
         self.tts.say(text)
 
     @Slot()
