@@ -84,3 +84,48 @@ def test_no_engine_at_all_is_a_warning_that_says_what_to_install(tmp_path, monke
     check = run_kiosk(config(tmp_path), "check", "--only", "speech")
     assert check.returncode == 0
     assert check.stdout.startswith("WARN") and "install espeak-ng and speech-dispatcher" in check.stdout
+
+
+@pytest.mark.skipif(not (shutil.which("speech-dispatcher") and shutil.which("espeak-ng")),
+                    reason="speech-dispatcher and espeak-ng not installed (.ci/run installs them)")
+def test_speaks_through_speech_dispatcher_to_the_sound_card(tmp_path, monkeypatch):
+    """The kiosk's real path: QtTextToSpeech -> speech-dispatcher -> espeak-ng -> ALSA.  This
+    machine has no sound card, so ALSA's default device is a file (the ALSA "file" plugin): what
+    the kiosk's speaker would have played lands there.  speech-dispatcher is started for this
+    test alone (its own HOME and runtime dir) and stopped after it."""
+    import os
+    import signal
+    import time
+
+    home, runtime = tmp_path / "home", tmp_path / "run"
+    conf = home / ".config" / "speech-dispatcher"
+    conf.mkdir(parents=True)
+    runtime.mkdir(mode=0o700)
+    system_conf = Path("/etc/speech-dispatcher/speechd.conf")
+    base = system_conf.read_text(encoding="utf-8") if system_conf.exists() else ""
+    (conf / "speechd.conf").write_text(base + '\nAudioOutputMethod "alsa"\nAudioALSADevice "default"\n', encoding="utf-8")
+    played = tmp_path / "played.raw"
+    (home / ".asoundrc").write_text(
+        f'pcm.!default {{\n type file\n slave.pcm "null"\n file "{played}"\n format "raw"\n}}\n', encoding="utf-8")
+    for key, value in {"HOME": home, "XDG_CONFIG_HOME": home / ".config", "XDG_RUNTIME_DIR": runtime,
+                       "KIOSK_SPEECH_ENGINE": "speechd"}.items():
+        monkeypatch.setenv(key, str(value))
+    pid_file = runtime / "speech-dispatcher" / "pid" / "speech-dispatcher.pid"
+    try:
+        proc = run_kiosk(config(tmp_path), "speech", "test", "--lang", "id", timeout=120)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        assert "speechd voice Indonesian" in proc.stdout
+        text = speech.welcome("id", ("id", "jv", "en"))
+        # espeak-ng renders 16-bit mono at 22,050 Hz: at least a second per 25 characters.
+        seconds = played.stat().st_size / (2 * 22050)
+        assert seconds > len(text) / 25, (seconds, len(text))
+    finally:
+        if pid_file.exists():
+            pid = int(pid_file.read_text().strip())
+            os.kill(pid, signal.SIGTERM)
+            for _ in range(50):
+                if not Path(f"/proc/{pid}").exists():
+                    break
+                time.sleep(0.1)
+            else:
+                os.kill(pid, signal.SIGKILL)
