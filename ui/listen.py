@@ -46,7 +46,7 @@ class ListenControl(QObject):
         self.button = button(N_("Dengarkan"), "speaker", role="listen", object_name="listen",
                              icon_colour=theme.WHITE)
         self.button.setCheckable(True)
-        self.button.setMinimumWidth(260)
+        self.button.setMinimumWidth(300)  # "Mirengaken" (jv) in bold, with its icon
         self.button.clicked.connect(self._tapped)
         self.button.hide()
         self.auto = QTimer(self)

@@ -21,7 +21,7 @@ class WelcomeScreen(Screen):
 
     def __init__(self, flow, parent=None) -> None:
         super().__init__(flow, parent)
-        self.body.setContentsMargins(80, 20, 80, 16)  # fits 1366x768 with the Back/Listen/Next bar below
+        self.body.setContentsMargins(80, 12, 80, 8)  # fits 1366x768 with the Back/Listen/Next bar below
         self.body.addStretch(1)
         self.title = label(N_("Selamat datang"), role="hero")
         self.subtitle = label(N_("Sampaikan pengaduan atau ajukan permohonan layanan di sini. Mudah dan gratis."), role="muted")
