@@ -50,6 +50,8 @@ class KioskSection:
     tracking_prefix: str = ""  # optional: 3 Crockford characters; default derived from id
     fullscreen: bool = True
     space_reserve_mb: int = 16  # ballast released when the disk is full (kiosk/datadir.py); 0 = none
+    speech: str = "button"  # off | button (the "Dengarkan" button) | always (each new screen read once)
+    speech_volume: int = 80  # percent; staff can change it in the staff area
 
 
 @dataclass(frozen=True)
@@ -242,6 +244,10 @@ def _check(cfg: Config) -> None:
         raise ConfigError("kiosk.idle_timeout_s", f"must be at least 10 seconds, not {k.idle_timeout_s}")
     if k.idle_warning_s < 1 or k.idle_warning_s >= k.idle_timeout_s:
         raise ConfigError("kiosk.idle_warning_s", "must be at least 1 and less than kiosk.idle_timeout_s")
+    if k.speech not in ("off", "button", "always"):
+        raise ConfigError("kiosk.speech", f"must be one of off, button, always, not {k.speech!r}")
+    if not 0 <= k.speech_volume <= 100:
+        raise ConfigError("kiosk.speech_volume", f"must be between 0 and 100 (percent), not {k.speech_volume}")
     if k.tracking_prefix:
         from kiosk.tracking import validate_prefix
 

@@ -403,6 +403,55 @@ def check_logs(cfg: "Config", ctx: _Context) -> list[Check]:
     return [Check("logs", "WARN", f"cannot write logs in {where}: diagnostics will be missing")]
 
 
+SPEECH_PROBE_TIMEOUT_S = 18.0  # the probe gives up on a hung engine after 15 s
+
+
+def _kiosk_command(*args: str) -> list[str]:
+    """This kiosk's own CLI as a child process (the bundle's executable, or ``python -m kiosk``)."""
+    import sys
+
+    if getattr(sys, "frozen", False):
+        return [sys.executable, *args]
+    return [sys.executable, "-m", "kiosk", *args]
+
+
+def check_speech(cfg: "Config", ctx: _Context) -> list[Check]:
+    """Read-aloud: which voice reads each language, as the app would find them.
+
+    The core has no Qt, so it asks the UI's ``kiosk speech voices --json`` in a child process
+    (which also keeps a hung speech-dispatcher away from this one).  A missing voice is a WARN:
+    the kiosk works, only the "Dengarkan" button is hidden in that language.
+    """
+    import json
+    import subprocess
+
+    mode = cfg.kiosk.speech
+    if mode == "off":
+        return [Check("speech", "OK", "read-aloud off (kiosk.speech = \"off\")")]
+    args = ["--config", cfg.source] if cfg.source else []
+    try:
+        proc = subprocess.run(_kiosk_command(*args, "speech", "voices", "--json"), capture_output=True,
+                              text=True, timeout=SPEECH_PROBE_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        return [Check("speech", "WARN", "the speech engine did not answer: no Dengarkan button (restart speech-dispatcher)")]
+    try:
+        data = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return [Check("speech", "WARN", "read-aloud is not part of this install (no `kiosk speech` command): "
+                                        "no Dengarkan button")]
+    install = "install espeak-ng and speech-dispatcher, see deploy/INSTALL.md"
+    if not data.get("engine") or data.get("problem"):
+        return [Check("speech", "WARN", f"{data.get('problem') or 'no text-to-speech engine'}: "
+                                        f"no Dengarkan button; {install}")]
+    voices = data.get("voices") or {}
+    missing = [lang for lang in cfg.kiosk.languages if not voices.get(lang)]
+    found = ", ".join(f"{lang} {voices[lang]}" for lang in cfg.kiosk.languages if voices.get(lang))
+    if missing:
+        return [Check("speech", "WARN", f"{data['engine']}: no voice for {', '.join(missing)} "
+                                        f"(no Dengarkan button there; {install}); voices: {found or 'none'}")]
+    return [Check("speech", "OK", f"{data['engine']} ({mode}, volume {cfg.kiosk.speech_volume}%): {found}")]
+
+
 CHECKS: tuple[tuple[str, Callable[["Config", _Context], list[Check]]], ...] = (
     ("config", check_config),
     ("database", check_database),
@@ -413,6 +462,7 @@ CHECKS: tuple[tuple[str, Callable[["Config", _Context], list[Check]]], ...] = (
     ("catalog", check_catalog),
     ("staff_pin", check_staff_pin),
     ("logs", check_logs),
+    ("speech", check_speech),
 )
 
 

@@ -16,6 +16,9 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Qt's mock text-to-speech engine: no test (nor a kiosk process a test starts) talks to the
+# machine's speech-dispatcher unless it asks for it (tests/e2e/test_speech_cli.py does).
+os.environ.setdefault("KIOSK_SPEECH_ENGINE", "mock")
 
 import json  # noqa: E402
 import selectors  # noqa: E402

@@ -1,8 +1,10 @@
-"""The kiosk window: header, the current screen, Back/Next, keyboard, staff status bar.
+"""The kiosk window: header, the current screen, Back/Listen/Next, keyboard, staff status bar.
 
 It also holds the three things that are about the whole kiosk rather than one screen:
 the idle countdown and wipe (privacy), the lock-down (nothing a citizen does can leave the
-app) and the staff gesture (a 3-second press in the top-left corner).
+app), the staff gesture (a 3-second press in the top-left corner) and reading the screen
+aloud (``ui.listen.ListenControl``: one "Dengarkan" button in the Back/Next bar for every citizen
+screen; each screen only says what to read through ``Screen.spoken``).
 """
 from __future__ import annotations
 
@@ -44,6 +46,7 @@ from ui.screens.staff import StaffPinScreen, StaffScreen
 from ui.screens.staff_assisted import AssistedScreen
 from ui.screens.status import StatusScreen
 from ui.screens.welcome import LANG_SHORT, WelcomeScreen
+from ui.listen import ListenControl
 from ui.widgets import LongPress, button, label, name_icon, retranslate_tree, set_msgid
 
 log = logging.getLogger(__name__)
@@ -272,6 +275,7 @@ class MainWindow(QWidget):
         root.addWidget(self._build_status_bar())
         self.overlay = IdleOverlay(self)
         self.overlay.stay.clicked.connect(lambda: None)  # the event filter already dismissed
+        self.listen.update()
 
         self.flow.screen_changed.connect(self._show_screen)
         self.flow.language_changed.connect(self._language_changed)
@@ -282,6 +286,8 @@ class MainWindow(QWidget):
         self.bridge.catalog_changed.connect(self.screens["service"].catalog_changed)
         self.screens["staff"].printer_used.connect(self._refresh_printer)
         self.flow.submit_finished.connect(self._refresh_printer)
+        self.screens["staff"].volume_changed.connect(self.listen.set_volume)
+        self.screens["staff"].volume_test.connect(self.listen.hear_volume)
         self.quit_on_exit = True  # tests turn this off: quitting would end pytest-qt's loop
         QApplication.instance().focusChanged.connect(self._focus_changed)
         self.lockdown = LockDown(self)
@@ -292,6 +298,7 @@ class MainWindow(QWidget):
             k.idle_timeout_s if idle_timeout_s is None else idle_timeout_s,
             k.idle_warning_s if idle_warning_s is None else idle_warning_s,
         )
+        self.idle.warning_shown.connect(self.listen.warned)
         self.staff_gesture.timer.setInterval(staff_hold_ms)
         self.printer_timer = QTimer(self)
         self.printer_timer.setInterval(15000)
@@ -376,7 +383,12 @@ class MainWindow(QWidget):
         self.primary_button.setMinimumWidth(300)
         self.primary_button.setLayoutDirection(Qt.RightToLeft)  # the arrow after the word
         self.primary_button.clicked.connect(self._primary)
+        from kiosk import volume
+
+        self.listen = ListenControl(self, self.core.cfg.kiosk.speech, volume.current(self.core.cfg))
         row.addWidget(self.back_button)
+        row.addStretch(1)
+        row.addWidget(self.listen.button)
         row.addStretch(1)
         row.addWidget(self.primary_button)
         self.nav = nav
@@ -437,6 +449,7 @@ class MainWindow(QWidget):
             self.stack.setCurrentWidget(screen)
         screen.enter()
         self._update_nav()
+        self.listen.update()
         if QApplication.focusWidget() is None or not isinstance(QApplication.focusWidget(), (QLineEdit, QPlainTextEdit)):
             QGuiApplication.inputMethod().hide()
 
@@ -451,7 +464,7 @@ class MainWindow(QWidget):
             set_msgid(self.primary_button, msgid)
             self.primary_button.setIcon(icon(icon_name, theme.WHITE, 96))
             self.primary_button.setEnabled(screen.primary_enabled())
-        self.nav.setVisible(screen.back_visible or primary is not None)
+        self.nav.setVisible(screen.back_visible or primary is not None or self.listen.button.isVisibleTo(self.nav))
 
     def _back(self) -> None:
         if not self.current.on_back():
@@ -670,6 +683,7 @@ class MainWindow(QWidget):
         self.allow_close()
         self.idle.stop()
         self.printer_timer.stop()
+        self.listen.shutdown()
         QApplication.instance().removeEventFilter(self.lockdown)
         import warnings
 

@@ -136,6 +136,30 @@ def test_built_kiosk_files_and_renders_a_receipt(built, tmp_path, simulator_fact
 
 
 @pytest.mark.slow
+def test_built_kiosk_has_the_speech_engine_and_writes_speech(built, tmp_path):
+    """Read-aloud in the bundle: Qt's speech-dispatcher engine (not the tests' mock engine), the
+    `speech` command from ui/ through the bundled entry points, and the self-test line."""
+    import shutil
+    import wave
+
+    cfg_path = write_config(tmp_path / "kiosk.toml", tmp_path / "data", "http://127.0.0.1:9/open311/v2")
+    out = _run_built(built, cfg_path, "speech", "voices", "--json")  # KIOSK_SPEECH_ENGINE=mock: not bundled
+    assert out.returncode == 0, out.stderr[-2000:]
+    data = json.loads(out.stdout)
+    if sys.platform.startswith("linux"):
+        assert "speechd" in data["engines"] and "mock" not in data["engines"], data
+    assert data["engine"] is None and "no text-to-speech engine" in data["problem"]
+    check = json.loads(_run_built(built, cfg_path, "check", "--only", "speech", "--json").stdout)
+    assert check["checks"][0]["status"] == "WARN"
+    if shutil.which("espeak-ng"):
+        wav = tmp_path / "x.wav"
+        out = _run_built(built, cfg_path, "speech", "test", "--lang", "id", "--out", str(wav))
+        assert out.returncode == 0, out.stderr
+        with wave.open(str(wav), "rb") as w:
+            assert w.getnframes() / w.getframerate() > 3
+
+
+@pytest.mark.slow
 def test_built_app_starts_headless_and_exits_after_the_welcome_screen(built, tmp_path):
     cfg_path = write_config(tmp_path / "kiosk.toml", tmp_path / "data", "http://127.0.0.1:9/open311/v2")
     out = _run_built(built, cfg_path, "run", "--exit-after-start", timeout=180)

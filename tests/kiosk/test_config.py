@@ -82,6 +82,8 @@ retention_days = 3
     ('[server]\nmax_answer_bytes = 10', "server.max_answer_bytes"),
     ('[server]\ncatalog_refresh_h = -1', "server.catalog_refresh_h"),
     ('[server]\nca_bundle = "/nonexistent/ca.pem"', "server.ca_bundle"),
+    ('[kiosk]\nspeech = "loud"', "kiosk.speech"),
+    ('[kiosk]\nspeech_volume = 150', "kiosk.speech_volume"),
 ])
 def test_bad_value_names_the_key(tmp_path, text, key):
     with pytest.raises(config.ConfigError) as err:

@@ -85,6 +85,11 @@ class Screen(QWidget):
     def enter(self) -> None:
         """Called each time the screen is shown: refresh from the flow."""
 
+    def spoken(self, lang: str) -> str | None:
+        """What the listen button reads on this screen, from the core's ``kiosk.speech``
+        (the same strings the screen shows); None: no listen button here (staff screens)."""
+        return None
+
     def clear(self) -> None:
         """Forget everything a citizen entered or was shown (the idle wipe)."""
 

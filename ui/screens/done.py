@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
+from kiosk import speech
 from kiosk.i18n import N_, _, current_language
 from ui import theme
 from ui.flow import DONE
@@ -74,6 +75,15 @@ class DoneScreen(Screen):
 
     def on_primary(self) -> None:
         self.flow.finish()
+
+    def spoken(self, lang: str) -> str | None:
+        sub = self.flow.submitted
+        if sub is None:
+            return None
+        outcome = self.flow.print_outcome
+        return speech.done(lang, code=sub.tracking_code, service_name=sub.service.name.get(lang), due=sub.due_date,
+                           printed=self.flow.printed_ok, print_message=outcome.message if outcome is not None else "",
+                           online=_network(self.core) == "online")
 
     def clear(self) -> None:
         for lab in (self.title, self.code, self.service, self.due, self.printing, self.network):

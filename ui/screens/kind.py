@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout
 
+from kiosk import speech
 from kiosk.i18n import N_, _
 from ui.flow import KIND
 from ui.screens import Screen
@@ -33,6 +34,9 @@ class KindScreen(Screen):
         self.body.addLayout(row)
         self.body.addStretch(1)
         self.retranslate()
+
+    def spoken(self, lang: str) -> str:
+        return speech.kind(lang)
 
     def retranslate(self) -> None:
         super().retranslate()

@@ -10,7 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
-from kiosk.i18n import N_, _, current_language
+from kiosk import speech
+from kiosk.i18n import N_, _, current_language, tr
 from kiosk.inputs import input_spec
 from ui import theme
 from ui.flow import QUESTION, Step
@@ -299,15 +300,40 @@ class QuestionScreen(Screen):
             self.page.ensureWidgetVisible(self.field, 20, 20)
 
     # -- texts ---------------------------------------------------------------------------
+    def _position(self, step: Step) -> tuple[int, int]:
+        """(this step's number, how many steps) as the citizen counts them."""
+        flow = self.flow
+        visible = [s for s in flow.steps if not flow._skipped(s)]
+        return (visible.index(step) + 1 if step in visible else flow.step_index + 1), len(visible)
+
+    def _notes(self, step: Step, lang: str) -> list[str]:
+        """The service's fixed notes, shown above the description question."""
+        flow = self.flow
+        if step.field == "description" and flow.service is not None:
+            return [a.description.get(lang) for a in flow.service.attributes if not a.variable and a.description]
+        return []
+
+    def spoken(self, lang: str) -> str | None:
+        step = self.step
+        if step is None:
+            return None
+        n, total = self._position(step)
+        options = [name for _key, name in step.options(lang)]
+        if self.anonymous_button is not None:
+            options.append(tr(lang, self.anonymous_button.property("msgid")))
+        return speech.question(lang, number=n, total=total, text=step.question(lang), hint=step.hint(lang),
+                               optional=not step.required and step.attribute is not None,
+                               notes=self._notes(step, lang), options=options,
+                               error=self.flow.error_text(step.field))
+
     def _texts(self) -> None:
         step = self.step
         if step is None:
             return
         lang = current_language()
         flow = self.flow
-        visible = [s for s in flow.steps if not flow._skipped(s)]
-        n = visible.index(step) + 1 if step in visible else flow.step_index + 1
-        set_msgid(self.progress, N_("Langkah {n} dari {total}"), n=n, total=len(visible))
+        n, total = self._position(step)
+        set_msgid(self.progress, N_("Langkah {n} dari {total}"), n=n, total=total)
         question = step.question(lang)
         if not step.required and step.attribute is not None:
             question += " " + _("(boleh dikosongkan)")
@@ -317,9 +343,7 @@ class QuestionScreen(Screen):
         self.hint.setText(hint)
         self.hint.setVisible(bool(hint))
         self.step_icon.setPixmap(pixmap(step.icon, theme.TEAL, 56))
-        notes = []
-        if step.field == "description" and flow.service is not None:
-            notes = [a.description.get(lang) for a in flow.service.attributes if not a.variable and a.description]
+        notes = self._notes(step, lang)
         self.notice.setText("\n".join(notes))
         self.notice.setVisible(bool(notes))
         if self.field is not None:

@@ -4,10 +4,15 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
 
-from kiosk.i18n import N_, current_language
+from kiosk import speech
+from kiosk.i18n import N_, current_language, tr
 from ui.flow import REVIEW
 from ui.screens import Screen
 from ui.widgets import button, label, scroll_area
+
+
+# Answers that identify the citizen: the listen button says they are filled in, not what they are.
+PRIVATE_EDITORS = ("name", "phone", "nik")
 
 
 class ReviewScreen(Screen):
@@ -42,6 +47,17 @@ class ReviewScreen(Screen):
 
     def on_primary(self) -> None:
         self.flow.submit()
+
+    def spoken(self, lang: str) -> str:
+        flow = self.flow
+        kind = N_("Pengaduan") if flow.kind == "complaint" else N_("Permohonan layanan")
+        answers = [
+            speech.Answer(step.question(lang), shown, error=flow.error_text(step.field),
+                          private=step.editor in PRIVATE_EDITORS and bool(flow.value(step.field)))
+            for step, shown in flow.review_items()
+        ]
+        return speech.review(lang, kind_name=tr(lang, kind), service_name=flow.service.name.get(lang) if flow.service else "",
+                             answers=answers, error=flow.submit_error)
 
     def enter(self) -> None:
         self._fill()

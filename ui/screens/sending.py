@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar
 
+from kiosk import speech
 from kiosk.i18n import N_
 from ui import theme
 from ui.flow import SENDING
@@ -51,6 +52,9 @@ class SendingScreen(Screen):
             self.bar.setRange(0, 2)
             self.bar.setValue(1 if stage == "saving" else 2)
             self.bar.setRange(0, 0)
+
+    def spoken(self, lang: str) -> str:
+        return speech.sending(lang, self.flow.stage or "saving")
 
     def enter(self) -> None:
         self._stage(self.flow.stage or "saving")

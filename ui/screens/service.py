@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from kiosk import speech
 from kiosk.i18n import N_, _, current_language
 from ui import theme
 from ui.flow import SERVICE
@@ -64,6 +65,30 @@ class ServiceScreen(Screen):
     def _filter(self, text: str) -> None:
         self._build(text)
 
+    def _sections(self, text: str) -> list[tuple[object, list]]:
+        """``(group or None, services)`` in screen order: grouped when browsing, one flat list
+        of matches when searching (empty: nothing matched)."""
+        text = text.strip()
+        if text:
+            found = self.flow.search(text)
+            return [(None, found)] if found else []
+        all_services = self.flow.services()
+        sections: list[tuple[object, list]] = []
+        seen = set()
+        for g in self.flow.groups():
+            members = [s for s in all_services if s.group == g.code]
+            if members:
+                seen.update(s.code for s in members)
+                sections.append((g, members))
+        rest = [s for s in all_services if s.code not in seen]
+        if rest:
+            sections.append((None, rest))
+        return sections
+
+    def spoken(self, lang: str) -> str:
+        return speech.services(lang, [(g.name.get(lang) if g is not None else "", [s.name.get(lang) for s in members])
+                                      for g, members in self._sections(self.search.text())])
+
     def _build(self, text: str) -> None:
         """(Re)build the tiles: grouped when browsing, a flat list of matches when searching."""
         lay = self.list_layout
@@ -74,28 +99,14 @@ class ServiceScreen(Screen):
                 item.widget().deleteLater()
         self.tiles = {}
         lang = current_language()
-        text = text.strip()
-        if text:
-            services = self.flow.search(text)
-            if not services:
-                lay.addWidget(self.empty)
-                self.empty.setText(_(self.empty.property("msgid")))
-            else:
-                lay.addWidget(self._grid(services, lang))
-        else:
-            all_services = self.flow.services()
-            groups = self.flow.groups()
-            seen = set()
-            for g in groups:
-                members = [s for s in all_services if s.group == g.code]
-                if not members:
-                    continue
-                seen.update(s.code for s in members)
+        sections = self._sections(text)
+        if not sections:
+            lay.addWidget(self.empty)
+            self.empty.setText(_(self.empty.property("msgid")))
+        for g, members in sections:
+            if g is not None:
                 lay.addWidget(self._group_header(g.name.get(lang), g.icon))
-                lay.addWidget(self._grid(members, lang))
-            rest = [s for s in all_services if s.code not in seen]
-            if rest:
-                lay.addWidget(self._grid(rest, lang))
+            lay.addWidget(self._grid(members, lang))
         lay.addStretch(1)
 
     def _group_header(self, text: str, icon_name: str) -> QWidget:

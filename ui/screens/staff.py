@@ -190,6 +190,8 @@ QLineEdit {{ min-height: {theme.TOUCH_MIN_PX - 30}px; padding: 4px 12px; }}
 class StaffScreen(Screen):
     name = STAFF
     printer_used = Signal()  # a reprint or test page ran: the status bar asks the printer again
+    volume_changed = Signal(int)  # the read-aloud volume, percent (the window's ListenControl applies it)
+    volume_test = Signal()  # "Uji suara": read the welcome words at this volume
     # Internal pages: the area itself, a service chooser for a dead item, the USB stick
     # chooser and the exit confirmation.
     MAIN, PICK_SERVICE, PICK_TARGET, CONFIRM_EXIT = range(4)
@@ -279,6 +281,7 @@ class StaffScreen(Screen):
         self.export = button(N_("Ekspor laporan belum terkirim"), "send", object_name="staff-export")
         self.export.clicked.connect(self._export)
         right.addWidget(self.export)
+        right.addWidget(self._build_volume())
         self.message = label("", role="notice")
         self.message.setObjectName("staff-message")
         self.message.hide()
@@ -289,6 +292,47 @@ class StaffScreen(Screen):
         right.addWidget(self.exit)
         row.addLayout(right, 0)  # the actions at their natural width, the queue takes the rest
         return page
+
+    def _build_volume(self) -> QWidget:
+        """Read-aloud volume: - / + in steps, and a button to hear it (hidden with no voice)."""
+        self.volume_row = QWidget()
+        col = QVBoxLayout(self.volume_row)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(4)
+        self.volume_label = label("", role="muted", wrap=False)
+        self.volume_label.setObjectName("staff-volume")
+        col.addWidget(self.volume_label)
+        row = QHBoxLayout()
+        self.volume_down = button("", "minus", object_name="staff-volume-down")
+        self.volume_up = button("", "plus", object_name="staff-volume-up")
+        for b, msgid in ((self.volume_down, N_("Pelankan")), (self.volume_up, N_("Keraskan"))):
+            b.setProperty("icon_only", True)  # the words are its accessible name, not its face
+            set_msgid(b, msgid)
+        hear = button(N_("Uji suara"), "speaker", object_name="staff-volume-test")
+        self.volume_down.clicked.connect(lambda: self._step_volume(-1))
+        self.volume_up.clicked.connect(lambda: self._step_volume(+1))
+        hear.clicked.connect(self.volume_test.emit)
+        row.addWidget(self.volume_down)
+        row.addWidget(self.volume_up)
+        row.addWidget(hear, 1)
+        col.addLayout(row)
+        self.volume = 0
+        self.volume_row.hide()
+        return self.volume_row
+
+    def show_volume(self, percent: int, available: bool) -> None:
+        """The window tells what the volume is and whether there is a voice at all."""
+        from kiosk.volume import STEP
+
+        self.volume = percent
+        self._volume_step = STEP
+        set_msgid(self.volume_label, N_("Volume suara: {n}%"), n=percent)
+        self.volume_down.setEnabled(percent > 0)
+        self.volume_up.setEnabled(percent < 100)
+        self.volume_row.setVisible(available)
+
+    def _step_volume(self, direction: int) -> None:
+        self.volume_changed.emit(max(0, min(100, self.volume + direction * self._volume_step)))
 
     def _build_pick_service(self) -> QWidget:
         page = QWidget()

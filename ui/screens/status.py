@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from kiosk import speech
 from kiosk.i18n import N_, _, current_language
 from ui import theme
 from ui.flow import STATUS
@@ -74,6 +75,18 @@ class StatusScreen(Screen):
             self.result.show()
             self.flow.check_status(text)
             self.nav_changed.emit()
+
+    def spoken(self, lang: str) -> str:
+        r = self.flow.lookup_result
+        if self.flow.busy:
+            return speech.status(lang, searching=True)
+        if r is not None:
+            return speech.status(lang, speech.StatusAnswer(
+                message=r.message, code=r.code or "", service_name=r.service_name, notes=r.status_notes,
+                agency=r.agency, due=r.due_date))
+        if self.result.isVisibleTo(self) and self.headline.text():  # the look-up failed: what the screen says
+            return speech.status(lang, speech.StatusAnswer(message=self.headline.text()))
+        return speech.status(lang)
 
     def enter(self) -> None:
         if self.flow.lookup_result is None and not self.flow.busy:

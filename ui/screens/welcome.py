@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QHBoxLayout, QPushButton
 
+from kiosk import speech
 from kiosk.i18n import LANGUAGE_NAMES, N_
 from ui import theme
 from ui.flow import WELCOME
@@ -20,7 +21,7 @@ class WelcomeScreen(Screen):
 
     def __init__(self, flow, parent=None) -> None:
         super().__init__(flow, parent)
-        self.body.setContentsMargins(80, 24, 80, 16)  # room for "Nilai layanan kami" at 1366x768
+        self.body.setContentsMargins(80, 12, 80, 8)  # fits 1366x768 with the Back/Listen/Next bar below
         self.body.addStretch(1)
         self.title = label(N_("Selamat datang"), role="hero")
         self.subtitle = label(N_("Sampaikan pengaduan atau ajukan permohonan layanan di sini. Mudah dan gratis."), role="muted")
@@ -68,6 +69,9 @@ class WelcomeScreen(Screen):
         self.body.addStretch(2)
         flow.language_changed.connect(lambda _l: self.enter())
         self.enter()
+
+    def spoken(self, lang: str) -> str:
+        return speech.welcome(lang, self.flow.languages)
 
     def enter(self) -> None:
         for lang, b in self.lang_buttons.items():
