@@ -151,3 +151,58 @@ def test_a_failed_call_is_logged_with_its_traceback_without_personal_data(qtbot,
         root.setLevel(before[1])
     assert "Traceback" in text and "boom" in text and "ValueError" in text
     assert "081234567890" not in text
+
+
+class _UnansweringPrinter:
+    """A USB receipt printer that takes the job and never answers (cannot exist here)."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+
+    def print(self, receipt) -> None:
+        self.release.wait(30)
+
+    def status(self) -> str:
+        return "ready"
+
+
+def _file_anonymously(qtbot, flow, text: str) -> None:
+    """A suggestion through the Flow, up to the done screen."""
+    flow.start_report()
+    flow.choose_kind("complaint")
+    flow.choose_service("UMM-SARAN")
+    flow.set_anonymous(True)
+    flow.set_value("description", text)
+    while flow.screen != "review":
+        assert flow.next(), flow.all_errors
+    flow.submit()
+    qtbot.waitUntil(lambda: flow.screen == "done", timeout=30000)
+
+
+def test_a_printer_that_never_answers_still_ends_on_the_done_screen(qtbot, tmp_path, sim, make_window):
+    from kiosk.core import KioskCore
+    from uihelpers import kiosk_config
+
+    printer = _UnansweringPrinter()
+    core = KioskCore(kiosk_config(tmp_path, sim.base_url), printer=printer)
+    lanes = ops.manager()
+    saved_deadline = lanes.deadlines[ops.PRINT]
+    lanes.deadlines[ops.PRINT] = 0.5
+    try:
+        window = make_window(core)
+        flow = window.flow
+        _file_anonymously(qtbot, flow, "Tolong tambah tempat sampah di los ikan")
+        assert not flow.printed_ok
+        code = flow.submitted.tracking_code
+        assert core.outbox.get(code) is not None
+        assert window.current.code.text() == flow.submitted.display_code  # the citizen can photograph it
+        assert "Tanda terima tidak dapat dicetak." in window.current.printing.text()
+        flow.finish()
+        # The next citizen's save is not held up by the printer that is still stuck.
+        _file_anonymously(qtbot, flow, "Lampu los daging mati")
+        assert core.outbox.get(flow.submitted.tracking_code) is not None
+    finally:
+        lanes.deadlines[ops.PRINT] = saved_deadline
+        printer.release.set()
+        qtbot.waitUntil(lambda: not ops.busy(), timeout=10000)
+        core.close()
