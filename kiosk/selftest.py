@@ -383,10 +383,29 @@ def check_catalog(cfg: "Config", ctx: _Context) -> list[Check]:
     return [Check("catalog", "OK", f"server catalog from {when} ({n} services)")]
 
 
+class _ReadOnlyFacts:
+    """The outbox's facts for ``PinGate.status()`` (the lockout's copy), read without writing."""
+
+    def __init__(self, cfg: "Config"):
+        self.path = cfg.outbox_path
+
+    def get_fact(self, name: str) -> Any:
+        import json
+
+        if not self.path.exists():
+            return None
+        conn = sqlite3.connect(f"file:{self.path}?mode=rw", uri=True, timeout=5)
+        try:
+            row = conn.execute("SELECT value FROM facts WHERE name = ?", (name,)).fetchone()
+        finally:
+            conn.close()
+        return json.loads(row[0]) if row else None
+
+
 def check_staff_pin(cfg: "Config", ctx: _Context) -> list[Check]:
     from kiosk import staff
 
-    result = staff.PinGate.for_config(cfg).status()
+    result = staff.PinGate.for_config(cfg, mirror=_ReadOnlyFacts(cfg)).status()
     if result.status == "no_pin":
         return [Check("staff_pin", "WARN", f"no staff PIN set: the staff area stays shut; set one with "
                                            f"'{staff.SET_PIN_HINT}'")]

@@ -305,3 +305,17 @@ def test_concurrent_processes_cannot_bypass_the_lockout(tmp_path):
     assert statuses.count("locked") >= 4
     gate = staff.PinGate(tmp_path / "pin.json", pin_hash, tries=5, lockout_s=300)
     assert gate.status().status == "locked"
+
+
+def test_check_sees_the_lockout_after_its_file_was_deleted(tmp_path):
+    from kiosk.core import KioskCore
+    from kiosk.selftest import run_checks
+
+    cfg = config_mod.from_dict({"kiosk": {"data_dir": str(tmp_path), "space_reserve_mb": 0},
+                                "staff": {"pin_hash": staff.hash_pin("5555"), "lockout_tries": 2}})
+    with KioskCore(cfg, start_sync=False) as core:
+        core.staff_login("0000")
+        assert core.staff_login("0000").status == "locked"
+    (tmp_path / staff.STATE_FILE).unlink()
+    line = next(c for c in run_checks(cfg, only=("staff_pin",)))
+    assert line.status == "WARN" and "locked" in line.detail
