@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
+from kiosk.payload import description_with_code
+
 from uihelpers import find, tap, type_keys, visible_named
 
 from ui.flow import DONE, QUESTION, REVIEW
@@ -54,8 +56,9 @@ def test_complaint_with_a_quick_phrase_in_eight_taps_nothing_typed(qtbot, window
     qtbot.waitUntil(lambda: window.flow.current_step.field != "description", timeout=3000)
     _rest(c, qtbot, window)
     assert c.taps <= 8, c.taps
-    body = parse_qs(core.outbox.get(window.flow.submitted.tracking_code).body)
-    assert body["description"] == ["Sampah menumpuk"]
+    code = window.flow.submitted.tracking_code
+    body = parse_qs(core.outbox.get(code).body)
+    assert body["description"] == [description_with_code("Sampah menumpuk", code, "id")]
 
 
 def test_complaint_typed_in_eight_taps_besides_letters(qtbot, window, core):
@@ -66,8 +69,9 @@ def test_complaint_typed_in_eight_taps_besides_letters(qtbot, window, core):
     assert window.flow.screen == QUESTION
     _rest(c, qtbot, window)
     assert c.taps <= 8, c.taps
-    body = parse_qs(core.outbox.get(window.flow.submitted.tracking_code).body)
-    assert body["description"] == ["Bau sekali"]
+    code = window.flow.submitted.tracking_code
+    body = parse_qs(core.outbox.get(code).body)
+    assert body["description"] == [description_with_code("Bau sekali", code, "id")]
 
 
 def test_quick_phrases_follow_the_language(qtbot, window):
