@@ -189,6 +189,9 @@ def test_staff_set_the_volume_and_it_survives_a_restart(qtbot, speaking_window):
     w.flow._go("staff", remember=False)
     staff = w.screens["staff"]
     qtbot.waitUntil(lambda: staff.volume_row.isVisible(), timeout=2000)
+    from ui import ops
+
+    qtbot.waitUntil(lambda: not ops.busy(), timeout=5000)  # the queue's figures are in: the page has settled
     assert staff.volume_label.text() == "Voice volume: 80%"
     tap(qtbot, find(w, "staff-volume-up"))
     tap(qtbot, find(w, "staff-volume-up"))
