@@ -382,7 +382,8 @@ class SyncWorker:
                 self._stuck.add(item.id)
                 self._recover_stuck()
                 return
-            self.reconciled[verdict if verdict != "unreachable" else "clear"] += verdict != "unreachable"
+            if verdict in self.reconciled:
+                self.reconciled[verdict] += 1
             if verdict == "found":
                 self._after_answer(probe)
                 self._publish()
