@@ -292,8 +292,10 @@ def classify(resp: requests.Response, service_code: str | None = None) -> Outcom
         code = _error_code(obj)
         if code is not None:
             said = " ".join(_json_text(data).split())
-            return _by_status(code, _clip(f"HTTP {status}: {said}" if said else f"HTTP {status} error {code}"),
-                              retry_after, service_code)
+            if said.startswith(f"{code}: "):  # spec errors repeat the status as their code
+                said = said[len(f"{code}: "):]
+            head = f"HTTP {status} (error {code})"
+            return _by_status(code, _clip(f"{head}: {said}" if said else head), retry_after, service_code)
         srid, token = _str_or_none(obj.get("service_request_id")), _str_or_none(obj.get("token"))
         if srid:
             return Outcome("sent", service_request_id=srid, token=token, http_status=status)

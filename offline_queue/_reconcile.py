@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qsl
 
 from ._client import Open311Client, Open311Error
 from ._outbox import Item
@@ -71,37 +70,24 @@ def _refused_search(exc: Open311Error) -> bool:
 
 def find_on_server(client: Open311Client, item: Item, since: datetime, now: datetime) -> str | None:
     """The server's id of ``item`` (``""`` when found without an id), or None if it is not
-    among the recent requests. Raises :class:`Unsearchable`, or :class:`Open311Error` when
-    the server could not be asked now (offline, timeout: try later)."""
-    seen_any = False
-    described = False
-    for filtered in (True, False):
-        try:
-            if filtered:
-                rows = client.search_requests(item.service_code, since - WINDOW, now + WINDOW)
-            else:
-                rows = client.search_requests()
-        except Open311Error as exc:
-            if _refused_search(exc):
-                if filtered:
-                    continue  # some servers refuse the filters but list fine without them
-                if seen_any:
-                    break
-                raise Unsearchable(f"{exc.kind}: {exc.reason}") from None
+    among the recent requests. The filtered search is only a hint (date filters lie); the
+    unfiltered list decides. Raises :class:`Unsearchable` when that list is refused or carries
+    no descriptions, :class:`Open311Error` when the server could not be asked now (offline,
+    timeout: try later)."""
+    try:
+        found = _match(client.search_requests(item.service_code, since - WINDOW, now + WINDOW), item.ref)
+    except Open311Error as exc:
+        if not _refused_search(exc):
             raise
-        found = _match(rows, item.ref)
-        if found is not None:
-            return found
-        seen_any = True
-        described = described or any("description" in r for r in rows) or not rows
-    if not described:
+        found = None  # some servers refuse the filters but list fine without them
+    if found is not None:
+        return found
+    try:
+        rows = client.search_requests()
+    except Open311Error as exc:
+        if _refused_search(exc):
+            raise Unsearchable(f"{exc.kind}: {exc.reason}") from None
+        raise
+    if rows and not any("description" in r for r in rows):
         raise Unsearchable("its request list carries no descriptions")
-    return None
-
-
-def description_of(item: Item) -> str:
-    """The description the kiosk stored for ``item`` (empty if erased)."""
-    for name, value in parse_qsl(item.body or "", keep_blank_values=True):
-        if name == "description":
-            return value
-    return ""
+    return _match(rows, item.ref)

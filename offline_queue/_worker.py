@@ -64,6 +64,9 @@ Network = Literal["online", "offline", "paused", "unknown"]
 
 #: Persistent fact: the kind of the fault that paused the queue.
 _FACT_PAUSE_FAULT = "pause_fault"
+#: Persistent fact: until when (epoch seconds) the whole queue waits after a failure, so a
+#: restarted sender (a crash, `kiosk sync` run again) keeps the backoff window too.
+_FACT_HOLD_UNTIL = "hold_until"
 #: A wall clock that moved this much more (or less) than the monotonic clock jumped.
 CLOCK_JUMP_S = 120.0
 
@@ -306,6 +309,10 @@ class SyncWorker:
         self._last_clocks = (now, mono)
         if self._started_up and not jumped:
             return
+        if not self._started_up:
+            held = self.outbox.get_fact(_FACT_HOLD_UNTIL)
+            if isinstance(held, (int, float)) and now < held:  # never beyond the cap (clock jumps)
+                self._hold_until = max(self._hold_until, mono + min(held - now, self.retry_cap))
         self._started_up = True
         try:
             n = self.outbox.pull_back_holds(now + self.retry_cap)
@@ -382,7 +389,8 @@ class SyncWorker:
                 self._stuck.add(item.id)
                 self._recover_stuck()
                 return
-            self.reconciled[verdict if verdict != "unreachable" else "clear"] += verdict != "unreachable"
+            if verdict in self.reconciled:
+                self.reconciled[verdict] += 1
             if verdict == "found":
                 self._after_answer(probe)
                 self._publish()
@@ -426,6 +434,10 @@ class SyncWorker:
                               retry_after=outcome.retry_after, rng=self._rng)
         self._hold_until = mono + delay - 1e-6  # never later than the stored next_attempt_at
         self._hold_firm = outcome.retry_after is not None or outcome.uncertain
+        try:
+            self.outbox.set_fact(_FACT_HOLD_UNTIL, self._clock() + delay)
+        except OutboxError:
+            pass  # a full disk: the in-process hold still holds
         return delay
 
     def _after_answer(self, probe: bool) -> None:

@@ -161,3 +161,18 @@ def test_staff_requeue_all_dead_items_of_one_reason(kiosk_setup, tmp_path):
         core.worker.drain()
         assert core.outbox.counts()["sent"] == 3
     assert len(sim.requests()) == 3
+
+
+def test_sync_once_against_a_trickling_server_returns_within_its_deadline(kiosk_setup, tmp_path):
+    cfg_path, cfg, sim = kiosk_setup
+    text = cfg_path.read_text(encoding="utf-8").replace("timeout_s = 5\n", "timeout_s = 5\nrequest_deadline_s = 2\n")
+    cfg_path.write_text(text, encoding="utf-8")
+    f = tmp_path / "in.json"
+    f.write_text(json.dumps(submissions(cfg, 3)), encoding="utf-8")
+    run_kiosk(cfg_path, "enqueue", str(f))
+    sim.set_faults("trickle:1:1")  # one byte a second: each gap is short, the whole answer takes minutes
+    out = run_kiosk(cfg_path, "sync", "--once", timeout=60)  # the timeout is a guard: it would hang before
+    assert out.returncode == 0, out.stderr
+    q = json.loads(run_kiosk(cfg_path, "queue", "--json").stdout)
+    assert q["queued"] == 3 and q["sending"] == 0  # one attempt cut at 2 s, the queue waits
+    assert "within 2 s" in q["waiting_items"][0]["reason"] + "".join(w["reason"] for w in q["waiting_items"])

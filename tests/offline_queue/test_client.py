@@ -305,3 +305,24 @@ def test_retry_after_as_an_http_date_counts_from_the_servers_clock(scripted) -> 
     outcome = post_with(scripted, 503, b"", headers)
     assert (outcome.action, outcome.retry_after) == ("retry", 90.0)
     assert post_with(scripted, 429, b"", {"Retry-After": "soon"}).retry_after is None
+
+
+@pytest.mark.parametrize("status, payload, action, fault, reason", [
+    # a 2xx whose body is an error is that error, never "sent"
+    (200, [{"code": 400, "description": "service_code is not valid"}], "dead", "rejected",
+     "HTTP 200 (error 400): service_code is not valid"),
+    (201, {"code": 422, "detail": "duplicate"}, "dead", "rejected", "HTTP 201 (error 422): duplicate"),
+    (200, {"errors": ["boom"]}, "dead", "rejected", "HTTP 200 (error 400): boom"),
+    (200, [{"code": 503, "description": "busy"}], "retry", "server", "HTTP 200 (error 503): busy"),
+    # refusals read by their words
+    (400, {"code": 400, "detail": ["Invalid API key"]}, "pause", "key_refused", "HTTP 400: Invalid API key"),
+    (400, {"non_field_errors": ["Invalid API key."]}, "pause", "key_refused", "HTTP 400: Invalid API key."),
+    (403, {"detail": "You do not have permission to submit to service 'S'"}, "hold", "service_refused",
+     "HTTP 403: You do not have permission to submit to service 'S'"),
+    (403, {"detail": "Invalid api_key for this service"}, "pause", "key_refused", "HTTP 403: Invalid api_key for this service"),
+    (400, {"phone": ["This field is required."]}, "dead", "rejected", "HTTP 400: phone: This field is required."),
+])
+def test_answers_are_classified_by_meaning(scripted, status, payload, action, fault, reason) -> None:
+    outcome = post_with(scripted, status, payload)
+    assert (outcome.action, outcome.fault.value, outcome.reason) == (action, fault, reason)
+    assert outcome.uncertain is False

@@ -302,3 +302,17 @@ def test_a_hold_survives_a_wall_clock_jump(simulator_factory, outbox, make_worke
     mono.advance(61)
     worker.run_once()
     assert outbox.get("BWI-1").state == "sent"
+
+
+def test_a_restarted_sender_keeps_the_backoff_window(simulator_factory, outbox, make_worker, clock):
+    sim = simulator_factory(profile="plain", faults="500:1")
+    for i in range(3):
+        put(outbox, f"BWI-{i}")
+    first = make_worker(sim, clock=clock, retry_base=60.0, retry_cap=60.0, rng=random.Random(2))
+    first.run_once()
+    first.stop()  # the process is killed and started again
+    again = make_worker(sim, clock=clock, retry_base=60.0, retry_cap=60.0)
+    assert again.drain() == 0 and sim.count_posts() == 1  # not one new POST per restart
+    clock.advance(61)
+    sim.set_faults(None)
+    assert again.drain() == 3
