@@ -30,7 +30,7 @@ bench: install
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench --write docs/BENCHMARKS.md
 
 screenshots: install
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/ui/test_screenshots.py -q
+	KIOSK_ALL_SCREENSHOTS=1 QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/ui/test_screenshots.py -q
 
 lint: install
 	$(VENV)/bin/lint-imports
