@@ -35,7 +35,7 @@ soak: install
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench.soak --write docs/BENCHMARKS.md
 
 screenshots: install
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/ui/test_screenshots.py -q
+	KIOSK_ALL_SCREENSHOTS=1 QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/ui/test_screenshots.py -q
 
 lint: install
 	$(VENV)/bin/lint-imports

@@ -44,6 +44,34 @@ def _time(cmd: list[str], env: dict[str, str], runs: int = RUNS) -> float:
     return statistics.median(samples)
 
 
+_IDLE_BARE = (
+    "import sys; from PySide6.QtWidgets import QApplication, QWidget, QLabel, QVBoxLayout, QPushButton, QLineEdit;"
+    "app = QApplication(sys.argv[:1]); w = QWidget(); l = QVBoxLayout(w);"
+    "[l.addWidget(x) for x in (QLabel('a'), QLineEdit(), QPushButton('b'), QPushButton('c'))];"
+    "w.show(); app.exec()"
+)
+
+
+def _idle_rss_mb(cmd: list[str], env: dict[str, str], settle_s: float = 6.0) -> float:
+    """Resident memory of a started app once it is idle (``VmRSS`` after ``settle_s``); then
+    SIGTERM, which the kiosk takes as a clean stop."""
+    import signal
+
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(settle_s)
+        status = Path(f"/proc/{proc.pid}/status").read_text()
+        kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return kb / 1024
+
+
 def run() -> list[dict]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_QUICK_BACKEND": "software"}
     rows: list[dict] = []
@@ -52,9 +80,21 @@ def run() -> list[dict]:
         args = ["--config", str(cfg), "run", "--exit-after-start", "--windowed"]
         source = _time([sys.executable, "-m", "kiosk", *args], env)
         bare = _time([sys.executable, "-c", "pass"], env)
+        window = _time([sys.executable, "-m", "bench._bare_window"], env)
         rows.append({
             "name": "start-up to welcome screen, from source (s)", "value": source, "unit": "s",
             "reference_name": "bare `python -c pass` (s)", "reference": bare, "target": "< 5 s on the kiosk PC",
+        })
+        rows.append({
+            "name": "start-up to welcome screen, from source (s)", "value": source, "unit": "s",
+            "reference_name": "bare PySide6 window, four widgets (s)", "reference": window,
+            "target": "<= 3.5x the bare window",
+        })
+        rss = _idle_rss_mb([sys.executable, "-m", "kiosk", "--config", str(cfg), "run", "--windowed"], env)
+        ref_rss = _idle_rss_mb([sys.executable, "-c", _IDLE_BARE], env)
+        rows.append({
+            "name": "idle RSS at the welcome screen (MB)", "value": rss, "unit": "MB",
+            "reference_name": "bare PySide6 window, idle (MB)", "reference": ref_rss, "target": "< 150 MB",
         })
         if EXE.exists():
             bundle_env = {k: v for k, v in env.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}

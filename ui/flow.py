@@ -12,15 +12,16 @@ GUI thread never waits for SQLite, the printer or the network.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from kiosk.i18n import N_, LANGUAGES, current_language, tr
-from kiosk.model import Attribute, Draft, FieldError, Location, Reporter, Service
+from kiosk.model import Draft, FieldError, Location, Reporter, Service
 from ui import ops
 from ui.i18n import switch_language
+# The questions themselves (Step, steps_for) live in ui.steps; re-exported for older imports.
+from ui.steps import NIK_STEP, REPORTER_STEPS, Step, steps_for  # noqa: F401
 
 log = logging.getLogger(__name__)
 
@@ -30,99 +31,6 @@ WELCOME, KIND, SERVICE, QUESTION, REVIEW, SENDING, DONE, STATUS, STAFF_PIN, STAF
     "assisted",
 )
 SCREENS = (WELCOME, KIND, SERVICE, QUESTION, REVIEW, SENDING, DONE, STATUS, STAFF_PIN, STAFF, ASSISTED)
-
-# How each datatype / input hint is asked.
-_DATATYPE_EDITOR = {
-    "string": "string",
-    "text": "text",
-    "number": "number",
-    "datetime": "datetime",
-    "singlevaluelist": "single",
-    "multivaluelist": "multi",
-}
-_HINT_EDITOR = {"digits": "number", "phone": "phone", "nik": "nik", "stall": "stall"}
-
-
-@dataclass(frozen=True)
-class Step:
-    """One question of the form.
-
-    ``field`` is the dotted path the core's ``FieldError.field`` uses; ``editor`` is the
-    kind of input the screen builds (text, string, number, datetime, single, multi,
-    stall, name, phone, nik).
-    """
-
-    field: str
-    editor: str
-    attribute: Attribute | None = None
-    question_msgid: str = ""
-    hint_msgid: str = ""
-    icon: str = "edit"
-
-    @property
-    def required(self) -> bool:
-        if self.attribute is not None:
-            return bool(self.attribute.required)
-        return self.field in ("description",)
-
-    def question(self, lang: str) -> str:
-        if self.attribute is not None and self.attribute.description:
-            return self.attribute.description.get(lang) or self.attribute.code
-        return tr(lang, self.question_msgid)
-
-    def hint(self, lang: str) -> str:
-        if self.attribute is not None:
-            if self.attribute.datatype_description:
-                return self.attribute.datatype_description.get(lang)
-            return ""
-        return tr(lang, self.hint_msgid) if self.hint_msgid else ""
-
-    def options(self, lang: str) -> list[tuple[str, str]]:
-        """``(key, label)`` choices of a list question."""
-        if self.attribute is None:
-            return []
-        return [(v.key, v.name.get(lang) or v.key) for v in self.attribute.values]
-
-
-# The questions every service ends with (the service's own questions come before them).
-NIK_STEP = Step("reporter.nik", "nik", question_msgid=N_("Nomor Induk Kependudukan (NIK)"),
-                hint_msgid=N_("16 angka, ada di KTP Anda."), icon="idcard")
-REPORTER_STEPS = (
-    Step("location.stall", "stall", question_msgid=N_("Nomor kios atau los (jika ada)"),
-         hint_msgid=N_("Boleh dikosongkan. Tekan Lanjut jika tidak ada."), icon="stall"),
-    Step("reporter.name", "name", question_msgid=N_("Siapa nama Anda?"),
-         hint_msgid=N_("Nama tidak dicetak di tanda terima. Anda boleh tidak menyebutkan nama."), icon="user"),
-    Step("reporter.phone", "phone", question_msgid=N_("Nomor HP untuk kabar perkembangan"),
-         hint_msgid=N_("Contoh: 0812 3456 7890. Wajib diisi bila Anda menyebutkan nama."), icon="phone"),
-)
-
-
-def steps_for(service: Service, kind: str) -> list[Step]:
-    """The questions asked for ``service``: what happened, its own fields, stall, contact."""
-    steps = [
-        Step(
-            "description",
-            "text",
-            question_msgid=N_("Ceritakan masalahnya dengan singkat")
-            if kind == "complaint"
-            else N_("Apa yang Anda perlukan?"),
-            hint_msgid=N_("Tulis dengan kata-kata Anda sendiri. Contoh: lampu los ikan mati sejak kemarin."),
-            icon="edit",
-        )
-    ]
-    has_nik = False
-    for attr in sorted(service.attributes, key=lambda a: a.order):
-        if not attr.variable:
-            continue
-        editor = _HINT_EDITOR.get(attr.input_hint) if attr.datatype in ("string", "number") else None
-        editor = editor or _DATATYPE_EDITOR.get(attr.datatype, "string")
-        has_nik = has_nik or editor == "nik"
-        steps.append(Step(f"attributes.{attr.code}", editor, attribute=attr, icon="info"))
-    if service.asks_nik and not has_nik:
-        steps.append(NIK_STEP)
-    steps.extend(REPORTER_STEPS)
-    return steps
-
 
 class Flow(QObject):
     """Navigation and the draft; see the module docstring."""
@@ -166,6 +74,7 @@ class Flow(QObject):
     # -- state ---------------------------------------------------------------------------
     def _reset_state(self) -> None:
         self.kind: str | None = None
+        self.kind_from_service = True  # "Lapor / Ajukan" lists both kinds; the service decides
         self.service: Service | None = None
         self.steps: list[Step] = []
         self.step_index = 0
@@ -288,25 +197,37 @@ class Flow(QObject):
         self.errors_changed.emit()
 
     def start_report(self) -> None:
-        self._go(KIND)
+        """"Lapor / Ajukan": straight to the services, complaints and requests together (the
+        kind follows from the service chosen: one tap fewer than asking it first)."""
+        self.kind = None
+        self.kind_from_service = True
+        self._go(SERVICE)
 
     def start_status(self) -> None:
         self.lookup_result = None
         self._go(STATUS)
 
     def choose_kind(self, kind: str) -> None:
+        """Only complaints or only requests (the staff's and older callers' path)."""
         self.kind = kind
+        self.kind_from_service = False
         self._go(SERVICE)
 
-    def services(self) -> list[Service]:
-        return list(self.core.catalog.services(kind=self.kind))
+    @property
+    def listed_kind(self) -> str | None:
+        """The kind the service screen lists: None for both (complaints, then requests)."""
+        return None if self.kind_from_service else self.kind
 
-    def groups(self) -> list:
-        return list(self.core.catalog.groups(self.kind))
+    def services(self, kind: str | None = None) -> list[Service]:
+        return list(self.core.catalog.services(kind=kind or self.listed_kind))
+
+    def groups(self, kind: str | None = None) -> list:
+        return list(self.core.catalog.groups(kind or self.listed_kind))
 
     def search(self, text: str) -> list[Service]:
         services = self.core.catalog.search(text, self.language)
-        return [s for s in services if self.kind is None or s.kind == self.kind]
+        kind = self.listed_kind
+        return [s for s in services if kind is None or s.kind == kind]
 
     def choose_service(self, code: str) -> None:
         service = self.core.catalog.service(code)
@@ -316,6 +237,8 @@ class Flow(QObject):
             self.values = keep
             self._errors = {}
         self.service = service
+        if self.kind_from_service:
+            self.kind = service.kind
         self.steps = steps_for(service, self.kind or service.kind)
         self.step_index = 0
         self.returning_to_review = False
@@ -385,7 +308,7 @@ class Flow(QObject):
             self._go(QUESTION, remember=False)
             self.step_changed.emit()
             return
-        parents = {KIND: WELCOME, SERVICE: KIND, STATUS: WELCOME, STAFF_PIN: WELCOME, STAFF: WELCOME, DONE: WELCOME}
+        parents = {KIND: WELCOME, SERVICE: WELCOME if self.kind_from_service else KIND, STATUS: WELCOME, STAFF_PIN: WELCOME, STAFF: WELCOME, DONE: WELCOME}
         if self.screen == DONE:
             self.finish()
             return

@@ -8,18 +8,19 @@ when it appears and the focused field, scrolled into view by its screen, is neve
 
 Numeric questions (phone, NIK, stall, number) use ``ui.widgets.NumPad`` instead: their
 fields disable the input method, so this keyboard stays hidden for them.
+
+Start-up: this module imports no Qt Quick.  The panel itself (``ui.keyboard_panel``, a QML
+scene) is built by :func:`load_panel` when the citizen leaves the welcome screen, so the
+welcome screen is painted, and idles, without it.
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from kiosk.i18n import N_, _, tr
-from PySide6.QtCore import QCoreApplication, QPointF, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QGuiApplication, QInputMethodQueryEvent, QResizeEvent
-from PySide6.QtQuick import QQuickItem
-from PySide6.QtQuickWidgets import QQuickWidget
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication, QInputMethodQueryEvent
+from PySide6.QtWidgets import QWidget
 
 QML = Path(__file__).parent / "qml" / "keyboard.qml"
 LOCALES = {"id": "id_ID", "jv": "id_ID", "en": "en_US"}  # no Javanese layout: Indonesian fits
@@ -44,97 +45,26 @@ def focus_takes_text() -> bool:
     return bool(query.value(Qt.ImEnabled))
 
 
-class KeyboardPanel(QQuickWidget):
-    """Hosts ``InputPanel``; visible exactly while Qt's input method is visible."""
+class NoKeyboard:
+    """Stands in for the panel until it is loaded: hidden, and nothing to press."""
 
-    shown = Signal(bool)
+    ok = False
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("Keyboard")
-        self.setAccessibleName(_(N_("Papan ketik")))
-        self.setFocusPolicy(Qt.NoFocus)  # a key tap must leave focus in the field
-        self.setAttribute(Qt.WA_AcceptTouchEvents)
-        self.setResizeMode(QQuickWidget.SizeRootObjectToView)
-        self.setClearColor(Qt.transparent)
-        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
-        self.setSource(QUrl.fromLocalFile(str(QML)))
-        self.max_height = 320
-        self.ok = self.status() == QQuickWidget.Ready and self.rootObject() is not None
-        self.hide()
-        if self.ok:
-            # Queued: resizing from inside QML's own binding update makes a binding loop.
-            self.rootObject().panelHeightChanged.connect(lambda: QTimer.singleShot(0, self._fit))
-        QGuiApplication.inputMethod().visibleChanged.connect(self._sync_visibility)
-
-    @property
-    def panel(self) -> QQuickItem | None:
-        root = self.rootObject()
-        return root.findChild(QQuickItem, "inputPanel") if root is not None else None
-
-    def set_max_height(self, px: int) -> None:
-        self.max_height = px
-        self._fit()
+    def isVisible(self) -> bool:  # noqa: N802 (the Qt name the window and tests use)
+        return False
 
     def set_language(self, lang: str) -> None:
-        self.setAccessibleName(tr(lang, N_("Papan ketik")))
-        if self.ok:
-            self.rootObject().setProperty("locale", LOCALES.get(lang, "id_ID"))
+        pass
 
-    def resizeEvent(self, ev) -> None:  # noqa: N802 (Qt API)
-        super().resizeEvent(ev)
-        self._fit()
+    def set_max_height(self, px: int) -> None:
+        pass
 
-    def _fit(self) -> None:
-        """Size the QML root to the widget, and the widget's height to the panel's."""
-        if not self.ok:
-            return
-        root = self.rootObject()
-        # Keep the keyboard near 40 % of the window's height: a wide panel grows tall
-        # (its height is about 0.31 of its width in the default style).
-        max_width = max(600.0, self.max_height / 0.3125)
-        if root.property("maxPanelWidth") != max_width:
-            root.setProperty("maxPanelWidth", max_width)
-        if root.width() != self.width():
-            root.setProperty("width", float(self.width()))
-        h = int(root.property("panelHeight") or 0)
-        if h > 0 and h != self.height():
-            self.setFixedHeight(h)
-        if root.height() != self.height():
-            root.setProperty("height", float(self.height()))
+    def keys(self) -> list:
+        return []
 
-    def _sync_visibility(self) -> None:
-        im = QGuiApplication.inputMethod()
-        visible = self.ok and im.isVisible()
-        if visible and not focus_takes_text():
-            # Asked for by a field that is not typed on letters (a NumPad field): never two
-            # keyboards at once.
-            im.hide()
-            visible = False
-        if visible != self.isVisible():
-            self.setVisible(visible)
-            self._fit()
-            if visible and self.quickWindow().size() != self.size():
-                # A QQuickWidget sized while hidden keeps a 0-high offscreen window (blank
-                # in grabs and screenshots): tell it its real size.
-                QCoreApplication.sendEvent(self, QResizeEvent(self.size(), self.quickWindow().size()))
-            self.shown.emit(visible)
 
-    # -- for tests and assistive tools: the key items of the current layout -------------
-    def keys(self) -> list[QQuickItem]:
-        """Every visible key item (``text`` and ``key`` properties) of the current layout."""
-        panel = self.panel
-        out: list[QQuickItem] = []
+def load_panel(parent: QWidget) -> "QWidget":
+    """The real keyboard panel (imports Qt Quick and builds the QML scene: call it late)."""
+    from ui.keyboard_panel import KeyboardPanel
 
-        def walk(item: QQuickItem) -> None:
-            for c in item.childItems():
-                if c.property("key") is not None and c.property("text") is not None and c.isVisible():
-                    out.append(c)
-                walk(c)
-
-        if panel is not None:
-            walk(panel)
-        return out
-
-    def key_centre(self, item: QQuickItem) -> QPointF:
-        return item.mapToScene(QPointF(item.width() / 2, item.height() / 2))
+    return KeyboardPanel(parent)

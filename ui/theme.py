@@ -122,6 +122,7 @@ QWidget {{ color: {TEXT}; font-size: {s.body}pt; }}
 QMainWindow, #Root, QStackedWidget > QWidget, QScrollArea, QScrollArea > QWidget > QWidget, #page {{ background: {BG}; }}
 QLabel {{ background: transparent; }}
 QLabel[role="title"] {{ font-size: {s.title}pt; font-weight: 700; color: {NAVY}; }}
+QLabel[role="subtitle"] {{ font-size: {s.body + 2}pt; font-weight: 700; color: {NAVY}; }}
 QLabel[role="hero"] {{ font-size: {s.hero}pt; font-weight: 800; color: {NAVY}; }}
 QLabel[role="muted"] {{ color: {TEXT_MUTED}; }}
 QLabel[role="error"] {{ color: {ERROR}; background: {ERROR_BG}; border-left: 6px solid {ERROR};
@@ -160,6 +161,7 @@ QPushButton[role="listen"] {{ background: {NAVY}; color: {WHITE}; border: 3px so
 QPushButton[role="listen"]:checked {{ background: {GOLD}; color: {NAVY}; border-color: {NAVY}; }}
 QPushButton[role="link"] {{ background: transparent; border: 2px solid {TEAL}; color: {TEAL_DARK}; }}
 QPushButton[role="lang"] {{ min-height: 110px; font-size: {s.title}pt; }}
+QPushButton[role="lang"][compact="true"] {{ min-height: {TOUCH_MIN_PX}px; }}
 QPushButton[role="lang"]:checked {{ background: {TEAL_LIGHT}; border: 4px solid {TEAL}; }}
 #Header QPushButton {{ background: transparent; color: {WHITE}; border: 2px solid {TEAL_LIGHT};
     font-size: {s.pt(18)}pt; padding: 4px 14px; min-width: {TOUCH_MIN_PX}px; }}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -97,15 +97,43 @@ def button(
         b.setIcon(icon(icon_name, colour, 96))
         b.setIconSize(QSize(ICON_PX, ICON_PX))
     b.setMinimumHeight(theme.TOUCH_MIN_PX)
-    b.setFocusPolicy(Qt.NoFocus)  # taps must not steal focus from the field being typed in
+    b.setFocusPolicy(Qt.TabFocus)  # Tab (a switch device) reaches it; a tap never takes focus from the field being typed in
     b.setAttribute(Qt.WA_AcceptTouchEvents, False)  # Qt turns a tap into a click
     set_msgid(b, msgid)
     return b
 
 
+class WrapScrollArea(QScrollArea):
+    """A scroll area whose content is as tall as its word-wrapped text needs at the width it
+    gets.  A plain ``QScrollArea`` asks its content for a minimum size that ignores word wrap,
+    then squeezes wrapped labels to a sliver (0 px) instead of scrolling."""
+
+    def setWidget(self, w: QWidget) -> None:  # noqa: N802 (Qt API)
+        super().setWidget(w)
+        w.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:  # noqa: N802
+        if obj is self.widget() and ev.type() in (QEvent.LayoutRequest, QEvent.Show):
+            self._hold()
+        return False
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802
+        super().resizeEvent(ev)
+        self._hold()
+
+    def _hold(self) -> None:
+        w = self.widget()
+        lay = w.layout() if w is not None else None
+        if lay is None or not lay.hasHeightForWidth():
+            return
+        need = max(0, lay.totalHeightForWidth(self.viewport().width()))
+        if w.minimumHeight() != need:
+            w.setMinimumHeight(need)
+
+
 def scroll_area(content: QWidget) -> QScrollArea:
     """A scroll area that scrolls by dragging a finger (kinetic, no scroll bar hunting)."""
-    area = QScrollArea()
+    area = WrapScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
@@ -149,7 +177,7 @@ class Tile(QPushButton):
     def __init__(self, icon_name: str, name: str = "", description: str = "", object_name: str = "") -> None:
         super().__init__()
         self.setProperty("role", "tile")
-        self.setFocusPolicy(Qt.NoFocus)
+        self.setFocusPolicy(Qt.TabFocus)
         if object_name:
             self.setObjectName(object_name)
         row = QHBoxLayout(self)
@@ -266,8 +294,11 @@ class NumPad(QWidget):
             xgrid.setColumnStretch(extra_columns, 1)
             row.addWidget(self.extra_pad, 0, Qt.AlignTop)
 
-    def set_key_size(self, width: int, height: int) -> None:
-        """Every key this size (the question screen fits the pad to the panel)."""
+    def set_key_size(self, width: int, height: int, gap: int = 10) -> None:
+        """Every key this size, ``gap`` apart (the question screen fits the pad to the panel)."""
+        for grid in self.findChildren(QGridLayout):
+            grid.setSpacing(gap)
+        self.layout().setSpacing(gap)
         for b in self.keys.values():
             if b.key_size != QSize(width, height):
                 b.set_key_size(QSize(width, height))
@@ -275,7 +306,7 @@ class NumPad(QWidget):
     def _key(self, k: str, min_width: int) -> PadKey:
         b = PadKey(k, QSize(min_width, theme.TOUCH_MIN_PX))
         b.setProperty("role", "key")
-        b.setFocusPolicy(Qt.NoFocus)
+        b.setFocusPolicy(Qt.TabFocus)
         b.setAutoRepeat(False)  # a finger resting on a key is one press, never a repeat
         b.setAccessibleName(k)
         b.clicked.connect(lambda _=False, key=k: self.press(key))
@@ -356,26 +387,86 @@ def text_area() -> QPlainTextEdit:
     return t
 
 
+class FitGrid(QWidget):
+    """Big buttons in two columns when every one's words fit half the width, else in one.
+
+    A list of answers at 1024 pixels with large text would otherwise cut "Lantai becek atau
+    licin" in half; one column is taller, and the screen scrolls by finger."""
+
+    def __init__(self, parent: QWidget | None = None, max_columns: int = 2, spacing: int = 14) -> None:
+        super().__init__(parent)
+        self.grid = QGridLayout(self)
+        self.grid.setSpacing(spacing)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.items: list[QWidget] = []
+        self.max_columns = max_columns
+        self.columns = 0
+        self.header: QWidget | None = None
+
+    def add(self, w: QWidget) -> None:
+        # Its natural width decides the columns, not the layout's minimum (which would hold
+        # the grid wider than the screen).
+        w.setSizePolicy(QSizePolicy.Ignored, w.sizePolicy().verticalPolicy())
+        self.items.append(w)
+        self._place(self.columns or self.max_columns)
+
+    def set_header(self, w: QWidget) -> None:
+        self.header = w
+        self._place(self.columns or self.max_columns)
+
+    def _fits(self, columns: int) -> bool:
+        if columns == 1:
+            return True
+        width = (self.width() - self.grid.spacing() * (columns - 1)) // columns
+        return all(w.sizeHint().width() <= width for w in self.items)
+
+    def _place(self, columns: int) -> None:
+        self.columns = columns
+        for w in ([self.header] if self.header else []) + self.items:
+            self.grid.removeWidget(w)
+        top = 0
+        if self.header is not None:
+            self.grid.addWidget(self.header, 0, 0, 1, columns)
+            top = 1
+        for i, w in enumerate(self.items):
+            self.grid.addWidget(w, top + i // columns, i % columns)
+        for c in range(self.max_columns):
+            self.grid.setColumnStretch(c, 1 if c < columns else 0)
+        self.grid.activate()  # now, not on the next pass of the event loop
+        self.updateGeometry()
+
+    def _refit(self) -> None:
+        want = self.max_columns if self._fits(self.max_columns) else 1
+        if want != self.columns:
+            self._place(want)
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(ev)
+        QTimer.singleShot(0, self, self._refit)
+
+    def event(self, ev: QEvent) -> bool:
+        # A new font (large text), new words (language) or the first show: decide again.
+        if ev.type() in (QEvent.StyleChange, QEvent.FontChange, QEvent.Show, QEvent.LayoutRequest):
+            QTimer.singleShot(0, self, self._refit)
+        return super().event(ev)
+
+
 def _mnemonic_safe(text: str) -> str:
     """Button text shown as written: Qt reads "&" as a shortcut marker ("Los daging & ikan")."""
     return text.replace("&", "&&")
 
 
-class ChoiceList(QWidget):
+class ChoiceList(FitGrid):
     """Big radio buttons (one answer) or big checkable buttons (several answers)."""
 
     changed = Signal(object)  # str key, or list[str] keys
 
     def __init__(self, options: list[tuple[str, str]], multi: bool, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, max_columns=2 if len(options) > 3 else 1)
         self.multi = multi
         self.group = QButtonGroup(self)
         self.group.setExclusive(not multi)
-        grid = QGridLayout(self)
-        grid.setSpacing(14)
-        grid.setContentsMargins(0, 0, 0, 0)
         self.buttons: dict[str, QAbstractButton] = {}
-        columns = 2 if len(options) > 3 else 1
         for i, (key, text) in enumerate(options):
             if multi:
                 b: QAbstractButton = QPushButton(_mnemonic_safe(text))
@@ -385,14 +476,14 @@ class ChoiceList(QWidget):
                 b.setIcon(icon("plus", theme.NAVY, 96))
             else:
                 b = QRadioButton(_mnemonic_safe(text))
-            b.setFocusPolicy(Qt.NoFocus)
+            b.setFocusPolicy(Qt.TabFocus)
             b.setMinimumHeight(theme.TOUCH_MIN_PX)
             b.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
             b.setAccessibleName(text)
             b.setProperty("key", key)
             self.group.addButton(b, i)
             self.buttons[key] = b
-            grid.addWidget(b, i // columns, i % columns)
+            self.add(b)
         self.group.buttonToggled.connect(self._toggled)
 
     def _toggled(self, b: QAbstractButton, checked: bool) -> None:

@@ -33,7 +33,7 @@ from ui import ops, theme
 from ui.bridge import SyncBridge
 from ui.flow import WELCOME, Flow
 from ui.icons import icon, pixmap
-from ui.keyboard import KeyboardPanel
+from ui.keyboard import NoKeyboard, load_panel
 from ui.screens import Screen
 from ui.screens.done import DoneScreen
 from ui.screens.kind import KindScreen
@@ -100,7 +100,6 @@ class IdleOverlay(QWidget):
         self.count.setObjectName("idle-countdown")
         self.stay = button(N_("Ya, saya masih di sini"), "check", role="accent", object_name="idle-stay")
         self.stay.setMinimumHeight(130)
-        self.stay.setMaximumWidth(700)
         for w in (self.title, self.text, self.count):
             lay.addWidget(w)
         lay.addWidget(self.stay, 0, Qt.AlignHCenter)
@@ -269,9 +268,10 @@ class MainWindow(QWidget):
             s.nav_changed.connect(self._update_nav)
         root.addWidget(self.stack, 1)
         root.addWidget(self._build_nav())
-        self.keyboard = KeyboardPanel(self)
-        self.keyboard.shown.connect(self._keyboard_shown)
-        root.addWidget(self.keyboard)
+        # The keyboard's QML scene is built when a citizen leaves the welcome screen
+        # (``_ensure_keyboard``): the welcome screen paints, and idles, without Qt Quick.
+        self.keyboard: Any = NoKeyboard()
+        self._keyboard_slot = root.count()
         root.addWidget(self._build_status_bar())
         self.overlay = IdleOverlay(self)
         self.overlay.stay.clicked.connect(lambda: None)  # the event filter already dismissed
@@ -344,12 +344,13 @@ class MainWindow(QWidget):
         names.addWidget(self.service_label)
         names.addStretch(1)
         row.addLayout(names, 1)
+        self.names_layout = names
         self.header_langs = QButtonGroup(self)
         self.header_lang_buttons: dict[str, QPushButton] = {}
         for lang in self.flow.languages:
             b = QPushButton(LANG_SHORT.get(lang, lang))
             b.setCheckable(True)
-            b.setFocusPolicy(Qt.NoFocus)
+            b.setFocusPolicy(Qt.TabFocus)
             b.setObjectName(f"header-lang-{lang}")
             b.setMinimumSize(theme.TOUCH_MIN_PX + 40, theme.TOUCH_MIN_PX)
             from kiosk.i18n import LANGUAGE_NAMES
@@ -368,6 +369,7 @@ class MainWindow(QWidget):
         # The header never sets the window's width (a full-screen window takes the screen's):
         # ``_fit_header`` shortens it instead.
         header.setMinimumWidth(1)
+        header.installEventFilter(self)
         return header
 
     def _build_nav(self) -> QWidget:
@@ -441,6 +443,8 @@ class MainWindow(QWidget):
         return self.stack.currentWidget()  # type: ignore[return-value]
 
     def _show_screen(self, name: str) -> None:
+        if name != WELCOME:
+            self._ensure_keyboard()
         screen = self.screens[name]
         if self.stack.currentWidget() is not screen:
             focus = QApplication.focusWidget()
@@ -475,11 +479,24 @@ class MainWindow(QWidget):
         self._update_nav()
 
     # -- keyboard --------------------------------------------------------------------------
+    def _ensure_keyboard(self) -> None:
+        if self.keyboard.ok or isinstance(self.keyboard, QWidget):
+            return
+        panel = load_panel(self)
+        self.keyboard = panel
+        panel.shown.connect(self._keyboard_shown)
+        self.layout().insertWidget(self._keyboard_slot, panel)
+        panel.set_language(self.flow.language)
+        share = KEYBOARD_SHARE_SHORT if self.height() <= SHORT_PANEL_PX else KEYBOARD_SHARE
+        panel.set_max_height(int(self.height() * share))
+
     def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
         im = QGuiApplication.inputMethod()
         if isinstance(new, (QLineEdit, QPlainTextEdit, QTextEdit)) and new.testAttribute(Qt.WA_InputMethodEnabled):
+            self._ensure_keyboard()
+        if isinstance(new, (QLineEdit, QPlainTextEdit, QTextEdit)) and new.testAttribute(Qt.WA_InputMethodEnabled):
             im.show()
-        elif new is None or not isinstance(new, KeyboardPanel):
+        elif new is None or new is not self.keyboard:
             im.hide()
 
     def _keyboard_shown(self, visible: bool) -> None:
@@ -502,6 +519,7 @@ class MainWindow(QWidget):
     def _language_changed(self, lang: str) -> None:
         for l, b in self.header_lang_buttons.items():
             b.setChecked(l == lang)
+        QTimer.singleShot(0, self, self._fit_header)  # "Huruf besar" is longer in some languages
         self.keyboard.set_language(lang)
         self._update_nav()
         self._render_status()
@@ -630,6 +648,14 @@ class MainWindow(QWidget):
         else:
             ev.ignore()
 
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:  # noqa: N802
+        # Any change of the header's contents (a new font, a translated word): shorten it
+        # again if it no longer fits.
+        if obj is self.header and ev.type() == QEvent.LayoutRequest:
+            if self.header.layout().sizeHint().width() > self.width():
+                QTimer.singleShot(0, self, self._fit_header)
+        return False
+
     def _fit_header(self) -> None:
         """Everything in the header at its natural size: on a narrow panel (or with large
         text) the service line goes first, then the language buttons shorten to their codes
@@ -640,6 +666,7 @@ class MainWindow(QWidget):
         for lang, b in self.header_lang_buttons.items():
             b.setText(LANG_SHORT.get(lang, lang))
         for step in ("service", "codes", "market"):
+            self.names_layout.invalidate()  # (a nested layout keeps its own cached size)
             header.layout().invalidate()
             if header.layout().sizeHint().width() <= self.width():
                 break
@@ -656,6 +683,9 @@ class MainWindow(QWidget):
             # The name says what the button shows ("ID"), and what it means.
             name = LANGUAGE_NAMES.get(lang, lang)
             b.setAccessibleName(name if b.text().lower() in name.lower() else f"{name} ({b.text()})")
+        self.names_layout.invalidate()
+        header.layout().invalidate()
+        header.layout().activate()
 
     def resizeEvent(self, ev) -> None:  # noqa: N802
         self._fit_header()

@@ -6,7 +6,7 @@ Qt Virtual Keyboard's own key items.
 """
 from __future__ import annotations
 
-from uihelpers import find, tap, type_keys, visible_named
+from uihelpers import find, stall_name_phone, tap, type_keys, visible_named
 
 from ui.flow import DONE, QUESTION, REVIEW
 
@@ -18,7 +18,6 @@ def next_(qtbot, window):
 def test_file_a_complaint_end_to_end(qtbot, window, core, sim):
     flow = window.flow
     tap(qtbot, find(window, "start-report"))
-    tap(qtbot, find(window, "kind-complaint"))
     tap(qtbot, visible_named(window, "service-PSR-KEBERSIHAN"))
     assert flow.screen == QUESTION
 
@@ -52,23 +51,8 @@ def test_file_a_complaint_end_to_end(qtbot, window, core, sim):
     assert all(choices.buttons[k].isChecked() for k in keys)
     next_(qtbot, window)
 
-    # Stall: the big numeric pad, with block letters.
-    assert flow.current_step.editor == "stall"
-    pad = window.current.pad
-    for k in "B-12":
-        tap(qtbot, pad.keys[k])
-    assert visible_named(window, "answer").text() == "B-12"
-    next_(qtbot, window)
-
-    # Name on the keyboard, phone on the pad.
-    assert flow.current_step.editor == "name"
-    type_keys(qtbot, window, "Siti Aminah")
-    next_(qtbot, window)
-    assert flow.current_step.editor == "phone"
-    pad = window.current.pad
-    for k in "081234567890":
-        tap(qtbot, pad.keys[k])
-    next_(qtbot, window)
+    # Name on the keyboard, stall and phone on the pad.
+    stall_name_phone(qtbot, window, "B-12", "Siti Aminah", "081234567890")
 
     # Review shows every answer with an "Ubah" button; send.
     assert flow.screen == REVIEW, (flow.current_step and flow.current_step.field, flow.all_errors, flow.anonymous)
@@ -100,7 +84,6 @@ def test_file_a_complaint_end_to_end(qtbot, window, core, sim):
 def test_file_a_service_request_end_to_end(qtbot, window, core, sim):
     flow = window.flow
     tap(qtbot, find(window, "start-report"))
-    tap(qtbot, find(window, "kind-request"))
     tap(qtbot, visible_named(window, "service-DKC-KTP"))
     type_keys(qtbot, window, "KTP saya rusak")
     next_(qtbot, window)

@@ -25,7 +25,6 @@ class Counter:
 
 def _to_description(c: Counter, window) -> None:
     c.tap(find(window, "start-report"))
-    c.tap(find(window, "kind-complaint"))
     c.tap(visible_named(window, "service-SMP-MENUMPUK"))
     assert window.flow.current_step.field == "description"
 
@@ -79,3 +78,30 @@ def test_quick_phrases_follow_the_language(qtbot, window):
     c = Counter(qtbot)
     _to_description(c, window)
     assert visible_named(window, "phrase-0").text() == "Sampah numpuk"
+
+
+def test_complaint_or_request_is_chosen_with_the_service(qtbot, window):
+    """No screen of its own for "complaint or request?": both lists, under two headings, on
+    the service screen; the service decides the kind; Back returns to the start."""
+    tap(qtbot, find(window, "start-report"))
+    flow = window.flow
+    assert flow.screen == "service"
+    assert find(window, "kind-header-complaint").isVisible()
+    assert find(window, "kind-header-request").isVisible()
+    tap(qtbot, visible_named(window, "service-DKC-KTP"))
+    assert flow.kind == "request"
+    tap(qtbot, window.back_button)
+    assert flow.screen == "service"
+    tap(qtbot, visible_named(window, "service-PSR-KEBERSIHAN"))
+    assert flow.kind == "complaint"
+    tap(qtbot, window.back_button)
+    tap(qtbot, window.back_button)
+    assert flow.screen == "welcome"
+
+
+def test_search_finds_both_kinds(qtbot, window):
+    tap(qtbot, find(window, "start-report"))
+    window.current.search.setText("KTP")
+    assert "DKC-KTP" in window.current.tiles
+    window.current.search.setText("sampah")
+    assert any(code.startswith(("PSR-", "SMP-")) for code in window.current.tiles)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ui.flow import DONE, KIND, QUESTION, REVIEW, SERVICE, WELCOME, Flow, steps_for
+from ui.flow import DONE, QUESTION, REVIEW, SERVICE, WELCOME, Flow, steps_for
 
 
 @pytest.fixture
@@ -37,9 +37,9 @@ def test_path_back_and_edit_from_review(qtbot, flow):
     seen = []
     flow.screen_changed.connect(seen.append)
     flow.start_report()
-    flow.choose_kind("complaint")
     flow.choose_service("PLN-BAHAYA")
-    assert seen == [KIND, SERVICE, QUESTION]
+    assert seen == [SERVICE, QUESTION], "no screen of its own for complaint-or-request"
+    assert flow.kind == "complaint", "the service decides the kind"
     assert not flow.next(), "an empty description does not pass"
     assert flow.errors("description")
     flow.set_value("description", "Kabel listrik menjuntai di atas los")
@@ -84,3 +84,18 @@ def test_submit_then_wipe_forgets_the_citizen(qtbot, flow):
         flow.wipe()
     assert flow.screen == WELCOME and flow.language == "id"
     assert flow.values == {} and flow.submitted is None and flow.service is None
+
+
+def test_each_question_is_typed_as_the_core_says(flow):
+    """The keypad and the limits of every answer come from kiosk.inputs (one rule, one place)."""
+    from kiosk import validation
+    from kiosk.inputs import input_spec
+
+    service = flow.core.catalog.service("DKC-KK")
+    for step in steps_for(service, "request"):
+        assert step.input == input_spec(step.editor)
+    by_editor = {s.editor: s.input for s in steps_for(service, "request")}
+    assert by_editor["nik"].numeric and by_editor["nik"].max_length == 16
+    assert by_editor["stall"].max_length == validation.MAX_STALL and "-" in by_editor["stall"].extra_keys
+    assert by_editor["name"].keypad == "letters" and by_editor["name"].max_length == validation.MAX_NAME
+    assert by_editor["phone"].numeric and by_editor["single"].keypad == "choice"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QWidget
-from uihelpers import find, next_, tap, type_keys, visible_named
+from uihelpers import find, next_, pad_keys, stall_name_phone, tap, type_keys, visible_named
 
 from kiosk.inputs import input_spec
 from ui.flow import DONE, REVIEW
@@ -53,10 +53,12 @@ def tap_pad(qtbot, window, text: str) -> None:
     field = visible_named(window, "answer")
     tap(qtbot, field)
     assert not window.keyboard.isVisible(), "a tap on a pad field opened the letter keyboard"
-    for ch in text:
-        tap(qtbot, screen.pad.keys[ch])
-        assert not window.keyboard.isVisible(), f"the letter keyboard opened after tapping {ch!r}"
+
+    def check() -> None:
+        assert not window.keyboard.isVisible(), "the letter keyboard opened after a key of the pad"
         assert_reachable(window, [field, *screen.pad.keys.values(), window.back_button, window.primary_button])
+
+    pad_keys(qtbot, window, text, check)
 
 
 @pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
@@ -67,24 +69,11 @@ def test_stall_and_phone_by_touch_save_exactly_what_was_tapped(qtbot, make_windo
     if large:
         tap(qtbot, find(window, "large-text"))
     tap(qtbot, find(window, "start-report"))
-    tap(qtbot, find(window, "kind-complaint"))
     tap(qtbot, visible_named(window, "service-UMM-SARAN"))
     visible_named(window, "answer").setPlainText("Tolong tambah tempat sampah")
     next_(qtbot, window)
 
-    assert flow.current_step.editor == "stall"
-    tap_pad(qtbot, window, "B-12")
-    assert visible_named(window, "answer").text() == "B-12"
-    next_(qtbot, window)
-
-    assert flow.current_step.editor == "name"
-    type_keys(qtbot, window, "Siti")
-    next_(qtbot, window)
-
-    assert flow.current_step.editor == "phone"
-    tap_pad(qtbot, window, "081234567890")
-    assert visible_named(window, "answer").text() == "081234567890"
-    next_(qtbot, window)
+    stall_name_phone(qtbot, window, "B-12", "Siti", "081234567890", keys=tap_pad)
     assert flow.screen == REVIEW, flow.all_errors
     tap(qtbot, window.primary_button)
     qtbot.waitUntil(lambda: flow.screen == DONE, timeout=15000)
@@ -134,9 +123,9 @@ def test_the_two_keyboards_never_show_together(qtbot, window):
         if window.keyboard.isVisible() and pad is not None and pad.isVisible():
             seen_both.append(window.flow.current_step.field)
 
-    window.keyboard.shown.connect(check)
     start_service(qtbot, window, "complaint", "UMM-SARAN")
-    qtbot.waitUntil(window.keyboard.isVisible, timeout=5000)
+    qtbot.waitUntil(lambda: window.keyboard.isVisible(), timeout=5000)
+    window.keyboard.shown.connect(check)
     for _round in range(2):
         visible_named(window, "answer").setPlainText("Saran")
         next_(qtbot, window)  # -> stall (pad)
@@ -145,7 +134,7 @@ def test_the_two_keyboards_never_show_together(qtbot, window):
         check()
         assert not window.keyboard.isVisible()
         next_(qtbot, window)  # -> name (keyboard)
-        qtbot.waitUntil(window.keyboard.isVisible, timeout=5000)
+        qtbot.waitUntil(lambda: window.keyboard.isVisible(), timeout=5000)
         assert window.current.pad is None
         type_keys(qtbot, window, "Ani")
         next_(qtbot, window)  # -> phone (pad)

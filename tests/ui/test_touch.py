@@ -8,7 +8,6 @@ from uihelpers import find, tap, touchscreen
 
 def test_service_list_scrolls_by_finger_drag(qtbot, window):
     tap(qtbot, find(window, "start-report"))
-    tap(qtbot, find(window, "kind-complaint"))
     area = window.current.scroll
     bar = area.verticalScrollBar()
     assert bar.maximum() > 0, "the list is longer than the screen"

@@ -140,9 +140,8 @@ def next_(qtbot, window) -> None:
 
 
 def start_service(qtbot, window, kind: str, code: str) -> None:
-    """Welcome -> "Lapor / Ajukan" -> complaint/request -> the service's tile."""
+    """Welcome -> "Lapor / Ajukan" -> the service's tile (``kind`` is the service's own)."""
     tap(qtbot, find(window, "start-report"))
-    tap(qtbot, find(window, f"kind-{kind}"))
     tap(qtbot, visible_named(window, f"service-{code}"))
 
 
@@ -174,16 +173,34 @@ def texts_on_screen(window) -> list[str]:
     return out
 
 
-def tour(qtbot, window, *, typing: bool = True, lang: str | None = None):
+def tour(qtbot, window, *, typing: bool = True, lang: str | None = None, large: bool = False,
+         staff: bool = True):
     """Bring the window to every screen and state a citizen or clerk can see, yielding a name
     for each (for screenshots and the accessibility checks).  Navigation here goes through
-    the Flow directly: the behaviour itself is tested elsewhere."""
+    the Flow directly: the behaviour itself is tested elsewhere.  ``large``: with the larger
+    text on throughout (each wipe turns it off; it is turned on again); ``staff=False`` stops
+    after the citizen's screens."""
     from kiosk.core import PrintOutcome
     from kiosk.i18n import tr
 
-    flow = window.flow
+    real_flow = window.flow
     settle = lambda: qtbot.wait(30)  # noqa: E731
 
+    class _Flow:
+        """The flow, with the text size put back after every wipe."""
+
+        def __getattr__(self, name):
+            return getattr(real_flow, name)
+
+        def __setattr__(self, name, value):
+            setattr(real_flow, name, value)
+
+        def wipe(self):
+            real_flow.wipe()
+            if large:
+                window.set_large_text(True)
+
+    flow = _Flow()
     flow.wipe()
     if lang:
         flow.set_language(lang)
@@ -191,10 +208,9 @@ def tour(qtbot, window, *, typing: bool = True, lang: str | None = None):
     yield "welcome"
     flow.start_report()
     settle()
-    yield "kind"
+    yield "service"  # complaints and requests together, under two headings
     flow.choose_kind("complaint")
     settle()
-    yield "service"
     flow.choose_service("PSR-KEAMANAN")
     settle()
     if typing:
@@ -229,8 +245,7 @@ def tour(qtbot, window, *, typing: bool = True, lang: str | None = None):
     yield "review"
     flow.back()
     flow.back()
-    flow.back()
-    flow.back()  # to the stall question
+    flow.back()  # phone, name, then the stall question
     settle()
     yield "question-stall-numpad"
     flow.edit("description")
@@ -300,6 +315,10 @@ def tour(qtbot, window, *, typing: bool = True, lang: str | None = None):
     settle()
     yield "idle-countdown"
     window.idle.dismiss()
+    if not staff:
+        flow.wipe()
+        settle()
+        return
     flow.wipe()
     flow.set_language(lang or flow.default_language)
     import dataclasses
@@ -374,3 +393,28 @@ def ops_busy() -> bool:
     from ui import ops
 
     return ops.busy()
+
+
+def pad_keys(qtbot, window, text: str, check=None) -> None:
+    """Tap ``text`` on the current question's NumPad, each key where it is drawn; ``check``
+    runs after every key (the keypad tests assert that nothing hides or covers it)."""
+    for ch in text:
+        tap(qtbot, window.current.pad.keys[ch])
+        if check is not None:
+            check()
+
+
+def stall_name_phone(qtbot, window, stall: str, name: str, phone: str, keys=pad_keys) -> None:
+    """The closing questions: stall and phone on the pad, the name on the letter keyboard."""
+    flow = window.flow
+    assert flow.current_step.editor == "stall"
+    keys(qtbot, window, stall)
+    assert visible_named(window, "answer").text() == stall
+    next_(qtbot, window)
+    assert flow.current_step.editor == "name"
+    type_keys(qtbot, window, name)
+    next_(qtbot, window)
+    assert flow.current_step.editor == "phone"
+    keys(qtbot, window, phone)
+    assert visible_named(window, "answer").text() == phone
+    next_(qtbot, window)

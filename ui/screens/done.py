@@ -16,7 +16,7 @@ from ui import theme
 from ui.flow import DONE
 from ui.icons import pixmap
 from ui.screens import Screen
-from ui.widgets import button, label, set_msgid
+from ui.widgets import button, label, name_icon, set_msgid
 
 QR_PX_OK = 280
 QR_PX_PHOTO = 380  # no paper: big enough for an old phone's camera at arm's length
@@ -51,7 +51,8 @@ class DoneScreen(Screen):
         self.network = label("")
         self.network.setObjectName("network-words")
         self.howto = label(N_("Cek status kapan saja dengan kode ini di kios, atau pindai QR dengan ponsel."), role="muted")
-        for w in (self.code_caption, self.code, self.service, self.due, self.printing, self.network, self.howto):
+        # What must be seen without scrolling first: the code, the due date, "take your receipt".
+        for w in (self.code_caption, self.code, self.due, self.printing, self.service, self.network, self.howto):
             col.addWidget(w)
         col.addStretch(1)
         row.addLayout(col, 3)
@@ -72,6 +73,19 @@ class DoneScreen(Screen):
 
     def primary(self):
         return (N_("Selesai"), "home")
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+        # A 768-line panel: a smaller headline and margins leave the code, the due date and
+        # "take your receipt" above the fold, even with large text.
+        short = self.window().height() <= 800
+        if self.title.property("role") != ("subtitle" if short else "title"):
+            self.title.setProperty("role", "subtitle" if short else "title")
+            self.title.style().unpolish(self.title)
+            self.title.style().polish(self.title)
+        self.body.setContentsMargins(48, 12 if short else 28, 48, 8 if short else 20)
+        self.body.setSpacing(8 if short else 18)
+        self.code_caption.setVisible(not short)  # (the code's accessible name says what it is)
+        super().resizeEvent(ev)
 
     def on_primary(self) -> None:
         self.flow.finish()
@@ -106,18 +120,20 @@ class DoneScreen(Screen):
         if ok:
             set_msgid(self.title, N_("Terima kasih! Laporan Anda sudah tersimpan."))
             self.mark.setPixmap(pixmap("check", theme.OK, 72))
+            name_icon(self.mark, N_("Berhasil"))
             outcome = self.flow.print_outcome
             take = _("Ambil tanda terima Anda di bawah layar.")
             self.printing.setText(f"{outcome.message}\n{take}")
         else:
             set_msgid(self.title, N_("Laporan Anda sudah tersimpan."))
             self.mark.setPixmap(pixmap("warning", theme.GOLD, 72))
+            name_icon(self.mark, N_("Perhatian"))
             outcome = self.flow.print_outcome
             reason = outcome.message if outcome is not None else _("Tanda terima tidak dapat dicetak.")
             photo = _("Silakan foto kode dan QR di layar ini. Petugas dapat mencetak ulang tanda terima Anda.")
             self.printing.setText(f"{reason}\n{photo}")
         self.code.setText(sub.display_code)
-        self.code.setAccessibleName(sub.display_code)
+        self.code.setAccessibleName(f"{_(N_('Kode laporan Anda:'))} {sub.display_code}")
         self.service.setText(sub.service.name.get(lang))
         set_msgid(self.due, N_("Akan ditangani paling lambat: {date}"), date=sub.due_text(lang))
         online = _network(self.core) == "online"
@@ -126,7 +142,8 @@ class DoneScreen(Screen):
             N_("Laporan Anda sedang dikirim ke petugas.") if online else N_("Laporan Anda akan dikirim otomatis."),
         )
         # Big, but the code and the words beside it must fit a 768-pixel-high panel too.
-        px = min(QR_PX_OK if ok else QR_PX_PHOTO, int(self.window().height() * (0.36 if ok else 0.45)))
+        win = self.window()
+        px = min(QR_PX_OK if ok else QR_PX_PHOTO, int(win.height() * (0.36 if ok else 0.45)), int(win.width() * 0.3))
         pm = QPixmap()
         try:
             pm.loadFromData(self.core.qr_png(sub.tracking_code, px))

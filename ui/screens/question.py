@@ -8,11 +8,10 @@ Whatever is entered goes to the ``Flow`` at once, so Back and the review never l
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from kiosk import speech
 from kiosk.i18n import N_, _, current_language, tr
-from kiosk.inputs import input_spec
 from ui import theme
 from ui.flow import QUESTION, Step
 from ui.icons import pixmap
@@ -20,6 +19,8 @@ from ui.screens import Screen
 from ui.widgets import (
     ChoiceList,
     DateTimePicker,
+    FitGrid,
+    name_icon,
     NumPad,
     button,
     label,
@@ -108,19 +109,24 @@ class QuestionScreen(Screen):
         m = self.body.contentsMargins()
         width = self.width() - m.left() - m.right()
         top_h = self.top.heightForWidth(width) if self.top.hasHeightForWidth() else self.top.sizeHint().height()
-        avail_h = self.height() - m.top() - m.bottom() - top_h - self.body.spacing() - 8
+        avail_h = self.height() - m.top() - m.bottom() - top_h - self.body.spacing() - 16
         rows = 4
         floor = theme.touch_min_px(self.window().height())
         key_h = max(floor, min(theme.TOUCH_MIN_PX, (avail_h - 10 * (rows - 1)) // rows))
         cols = 3 + pad.extra_columns
         avail_w = int((self.width() - m.left() - m.right()) * 0.62)
         key_w = max(floor, min(int(key_h * 1.25), (avail_w - 10 * (cols - 1)) // cols))
-        pad.set_key_size(key_w, key_h)
+        # At the smallest key size the gaps give way first (never the keys, never the bar).
+        gap = max(4, min(10, (avail_h - rows * key_h) // (rows - 1)))
+        pad.set_key_size(key_w, key_h, gap)
 
     def set_compact(self, compact: bool) -> None:
         """Keyboard up on a 768-pixel panel: tighter spacing makes room for the question,
         three lines of the answer and Back/Next above the keys."""
         self.compact = compact
+        # While typing on a short panel the example under the question gives its room to the
+        # answer (it was read before the first key).
+        self.hint.setVisible(bool(self.hint.text()) and not compact)
         self.left_layout.setSpacing(6 if compact else 14)
         self.body.setContentsMargins(48, 4 if compact else 20, 48, 2 if compact else 12)
         self._fit_field()
@@ -175,7 +181,7 @@ class QuestionScreen(Screen):
         flow = self.flow
         value = flow.value(step.field, [] if step.editor == "multi" else "")
         ed = step.editor
-        spec = input_spec(ed)
+        spec = step.input  # keypad and limits: the core's rule (kiosk.inputs)
         if ed in ("text",):
             f = text_area()
             f.setObjectName("answer")
@@ -237,18 +243,18 @@ class QuestionScreen(Screen):
         self._fit_pad()
         self._show_errors()
         self.nav_changed.emit()
+        # A new question starts at its top (the answers may have been re-laid in one column).
+        for area in (self.scroll, self.page):
+            area.verticalScrollBar().setValue(0)
+        QTimer.singleShot(0, self, lambda: self.flow.error_text(step.field) or self.scroll.verticalScrollBar().setValue(0))
         self._focus()
 
     def _phrase_buttons(self, step: Step, phrases) -> QWidget:
         """Ready-made descriptions from the catalog: one tap fills the description and moves on
         (Back brings the citizen here again to add to it)."""
-        box = QWidget()
+        box = FitGrid(spacing=10)
         box.setObjectName("quick-phrases")
-        grid = QGridLayout(box)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setSpacing(10)
-        caption = label(N_("Atau pilih salah satu:"), role="muted")
-        grid.addWidget(caption, 0, 0, 1, 2)
+        box.set_header(label(N_("Atau pilih salah satu:"), role="muted"))
         lang = current_language()
         for i, phrase in enumerate(phrases):
             text = phrase.get(lang) or phrase.get("id")
@@ -256,7 +262,7 @@ class QuestionScreen(Screen):
             b.setText(text.replace("&", "&&"))
             b.setAccessibleName(text)
             b.clicked.connect(lambda _=False, t=text: self._use_phrase(step, t))
-            grid.addWidget(b, 1 + i // 2, i % 2)
+            box.add(b)
         return box
 
     def _use_phrase(self, step: Step, text: str) -> None:
@@ -331,7 +337,6 @@ class QuestionScreen(Screen):
         if step is None:
             return
         lang = current_language()
-        flow = self.flow
         n, total = self._position(step)
         set_msgid(self.progress, N_("Langkah {n} dari {total}"), n=n, total=total)
         question = step.question(lang)
@@ -341,8 +346,9 @@ class QuestionScreen(Screen):
         self.question.setAccessibleName(question)
         hint = step.hint(lang)
         self.hint.setText(hint)
-        self.hint.setVisible(bool(hint))
+        self.hint.setVisible(bool(hint) and not self.compact)
         self.step_icon.setPixmap(pixmap(step.icon, theme.TEAL, 56))
+        name_icon(self.step_icon, N_("Ikon pertanyaan"))
         notes = self._notes(step, lang)
         self.notice.setText("\n".join(notes))
         self.notice.setVisible(bool(notes))

@@ -1,17 +1,26 @@
 """Choose the service: grouped tiles with icons, and a keyword search."""
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk import speech
 from kiosk.i18n import N_, _, current_language
 from ui import theme
 from ui.flow import SERVICE
-from ui.icons import pixmap
+from ui.icons import icon, pixmap
 from ui.screens import Screen
-from ui.widgets import Tile, label, name_icon, scroll_area, set_msgid, text_field
+from ui.widgets import Tile, button, label, name_icon, scroll_area, set_msgid, text_field
 
 COLUMNS = 2
+SEARCH_LONG = N_("Cari: misalnya sampah, KTP, air")
+SEARCH_SHORT = N_("Cari layanan")
+JUMP_ICONS = {"complaint": "complaint", "request": "request"}
+KIND_WORDS = {
+    "complaint": (N_("Pengaduan"), N_("Ada masalah atau keluhan, misalnya sampah, atap bocor, air mati.")),
+    "request": (N_("Permohonan layanan"), N_("Minta layanan atau informasi, misalnya KTP, KK, pajak kendaraan.")),
+}
 
 
 class ServiceScreen(Screen):
@@ -24,14 +33,23 @@ class ServiceScreen(Screen):
         top.addWidget(self.title, 1)
         self.search = text_field(max_length=40)
         self.search.setObjectName("service-search")
-        set_msgid(self.search, N_("Cari: misalnya sampah, KTP, air"))
-        self.search.setMinimumWidth(420)
+        set_msgid(self.search, SEARCH_LONG)
         self.search.textChanged.connect(self._filter)
         glass = QLabel()
         glass.setPixmap(pixmap("search", theme.NAVY, 44))
-        name_icon(glass, N_("Cari layanan"))
+        name_icon(glass, SEARCH_SHORT)
+        # Both kinds are listed, complaints first: these jump to the requests (or back up)
+        # for whoever came for one; no extra step for anyone.
+        self.jump_buttons: dict[str, QPushButton] = {}
+        for kind in ("complaint", "request"):
+            b = button(KIND_WORDS[kind][0], JUMP_ICONS[kind], role="link", object_name=f"jump-{kind}")
+            b.clicked.connect(lambda _=False, k=kind: self._jump(k))
+            top.addWidget(b)
+            self.jump_buttons[kind] = b
+        top.addSpacing(12)
         top.addWidget(glass)
         top.addWidget(self.search)
+        self.top = top
         self.body.addLayout(top)
         self.list_widget = QWidget()
         self.list_layout = QVBoxLayout(self.list_widget)
@@ -44,6 +62,53 @@ class ServiceScreen(Screen):
 
     def enter(self) -> None:
         self._build(self.search.text())
+        self._arrange_top()
+        self.scroll.verticalScrollBar().setValue(0)
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(ev)
+        QTimer.singleShot(0, self, self._arrange_top)
+
+    def changeEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(ev)
+        if ev.type() in (QEvent.StyleChange, QEvent.FontChange, QEvent.LanguageChange):
+            QTimer.singleShot(0, self, self._arrange_top)
+
+    def _arrange_top(self) -> None:
+        """Title, the two jumps and the search on one line; where they do not fit (a narrow
+        panel, large text) the title goes first (the list says what it is), then the search's
+        example words shorten to "Cari layanan": nothing is ever cut off."""
+        m = self.body.contentsMargins()
+        width = self.width() - m.left() - m.right()
+        fm = self.search.fontMetrics()
+        set_msgid(self.search, SEARCH_LONG)
+        self.title.show()
+        searching = bool(self.search.text().strip()) or self.flow.listed_kind is not None
+        for kind, b in self.jump_buttons.items():
+            b.setIcon(icon(JUMP_ICONS[kind], theme.NAVY, 96))
+            b.setVisible(not searching)
+
+        def need() -> int:
+            self.search.setMinimumWidth(fm.horizontalAdvance(self.search.placeholderText()) + 60)
+            self.top.invalidate()
+            return self.top.sizeHint().width()
+
+        if need() > width:
+            self.title.hide()
+        if need() > width:
+            set_msgid(self.search, SEARCH_SHORT)
+        if need() > width:
+            for b in self.jump_buttons.values():
+                b.setIcon(QIcon())
+        if need() > width:  # still too wide: the headings in the list are enough
+            for b in self.jump_buttons.values():
+                b.hide()
+            need()
+
+    def _jump(self, kind: str) -> None:
+        header = self.list_widget.findChild(QWidget, f"kind-header-{kind}")
+        if header is not None:
+            self.scroll.verticalScrollBar().setValue(header.y())
 
     def clear(self) -> None:
         # Only the search words are the citizen's; the tiles are rebuilt on the next enter(),
@@ -64,25 +129,29 @@ class ServiceScreen(Screen):
 
     def _filter(self, text: str) -> None:
         self._build(text)
+        self._arrange_top()
 
     def _sections(self, text: str) -> list[tuple[object, list]]:
-        """``(group or None, services)`` in screen order: grouped when browsing, one flat list
-        of matches when searching (empty: nothing matched)."""
+        """``(group or None, services)`` in screen order (what ``_build`` shows, for the ear):
+        complaints' groups then requests' when browsing, one flat list of matches when
+        searching (empty: nothing matched)."""
         text = text.strip()
         if text:
             found = self.flow.search(text)
             return [(None, found)] if found else []
-        all_services = self.flow.services()
+        kinds = [self.flow.listed_kind] if self.flow.listed_kind else ["complaint", "request"]
         sections: list[tuple[object, list]] = []
-        seen = set()
-        for g in self.flow.groups():
-            members = [s for s in all_services if s.group == g.code]
-            if members:
-                seen.update(s.code for s in members)
-                sections.append((g, members))
-        rest = [s for s in all_services if s.code not in seen]
-        if rest:
-            sections.append((None, rest))
+        for kind in kinds:
+            all_services = self.flow.services(kind)
+            seen = set()
+            for g in self.flow.groups(kind):
+                members = [s for s in all_services if s.group == g.code]
+                if members:
+                    seen.update(s.code for s in members)
+                    sections.append((g, members))
+            rest = [s for s in all_services if s.code not in seen]
+            if rest:
+                sections.append((None, rest))
         return sections
 
     def spoken(self, lang: str) -> str:
@@ -99,15 +168,48 @@ class ServiceScreen(Screen):
                 item.widget().deleteLater()
         self.tiles = {}
         lang = current_language()
-        sections = self._sections(text)
-        if not sections:
-            lay.addWidget(self.empty)
-            self.empty.setText(_(self.empty.property("msgid")))
-        for g, members in sections:
-            if g is not None:
-                lay.addWidget(self._group_header(g.name.get(lang), g.icon))
-            lay.addWidget(self._grid(members, lang))
+        text = text.strip()
+        if text:
+            services = self.flow.search(text)
+            if not services:
+                lay.addWidget(self.empty)
+                self.empty.setText(_(self.empty.property("msgid")))
+            else:
+                lay.addWidget(self._grid(services, lang))
+        else:
+            kinds = [self.flow.listed_kind] if self.flow.listed_kind else ["complaint", "request"]
+            for kind in kinds:
+                if len(kinds) > 1:
+                    lay.addWidget(self._kind_header(kind))
+                self._add_groups(kind, lang)
         lay.addStretch(1)
+
+    def _kind_header(self, kind: str) -> QWidget:
+        """Complaints first, then service requests: the choice a citizen used to make on a
+        screen of its own is now these two headings."""
+        name, _hint = KIND_WORDS[kind]
+        w = QWidget()
+        col = QVBoxLayout(w)
+        col.setContentsMargins(0, 12, 0, 0)
+        col.setSpacing(2)
+        col.addWidget(label(name, role="title", wrap=False))  # one or two words
+        w.setObjectName(f"kind-header-{kind}")
+        return w
+
+    def _add_groups(self, kind: str, lang: str) -> None:
+        lay = self.list_layout
+        all_services = self.flow.services(kind)
+        seen = set()
+        for g in self.flow.groups(kind):
+            members = [s for s in all_services if s.group == g.code]
+            if not members:
+                continue
+            seen.update(s.code for s in members)
+            lay.addWidget(self._group_header(g.name.get(lang), g.icon))
+            lay.addWidget(self._grid(members, lang))
+        rest = [s for s in all_services if s.code not in seen]
+        if rest:
+            lay.addWidget(self._grid(rest, lang))
 
     def _group_header(self, text: str, icon_name: str) -> QWidget:
         w = QWidget()

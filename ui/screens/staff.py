@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QStackedWidget, QV
 
 from kiosk.i18n import N_, _, current_language
 from kiosk.receipts import format_datetime
+from kiosk.staff import PIN_MAX, PIN_MIN
 from ui import ops, theme
 from ui.flow import STAFF, STAFF_PIN
 from ui.screens import Screen
@@ -42,7 +43,7 @@ class StaffPinScreen(Screen):
         col.setSpacing(14)
         self.title = label(N_("Khusus petugas"), role="title")
         self.hint = label(N_("Masukkan PIN petugas."), role="muted")
-        self.field = numeric_field(max_length=8)
+        self.field = numeric_field(max_length=PIN_MAX)  # the PIN rule is the core's
         self.field.setEchoMode(QLineEdit.EchoMode.Password)
         self.field.setObjectName("staff-pin")
         set_msgid(self.field, N_("PIN"))
@@ -69,7 +70,7 @@ class StaffPinScreen(Screen):
         return (N_("Masuk"), "staff")
 
     def primary_enabled(self) -> bool:
-        return len(self.field.text()) >= 4 and not self.flow.busy and not self.locked
+        return len(self.field.text()) >= PIN_MIN and not self.flow.busy and not self.locked
 
     def on_primary(self) -> None:
         if self.primary_enabled():

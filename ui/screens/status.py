@@ -10,7 +10,7 @@ from ui import theme
 from ui.flow import STATUS
 from ui.icons import pixmap
 from ui.screens import Screen
-from ui.widgets import label, scroll_area, set_msgid, text_field
+from ui.widgets import label, name_icon, scroll_area, set_msgid, text_field
 
 
 class StatusScreen(Screen):
@@ -114,8 +114,10 @@ class StatusScreen(Screen):
             self.headline.setText(_("Status belum dapat dilihat. Coba lagi nanti."))
             self.details.hide()
             self.mark.setPixmap(pixmap("warning", theme.GOLD, 56))
+            name_icon(self.mark, N_("Perhatian"))
             return
         good = result.outcome in ("open", "closed", "waiting")
+        name_icon(self.mark, N_("Berhasil") if good else N_("Perhatian"))
         self.mark.setPixmap(pixmap("check" if result.outcome == "closed" else ("info" if good else "warning"),
                                    theme.TEAL if good else theme.GOLD, 56))
         self.headline.setText(result.message)
