@@ -452,9 +452,9 @@ class Outbox:
                 return None
             # From now until an answer is recorded, this attempt's outcome is unknown: a crash
             # leaves the mark, and the next sender reconciles before it posts again.
-            prior = conn.execute("SELECT since FROM unsure WHERE item_id = ?", (row[0],)).fetchone()
-            if prior is None:
-                conn.execute("INSERT INTO unsure (item_id, since) VALUES (?, ?)", (row[0], started))
+            prior = None
+            if conn.execute("INSERT OR IGNORE INTO unsure (item_id, since) VALUES (?, ?)", (row[0], started)).rowcount == 0:
+                prior = conn.execute("SELECT since FROM unsure WHERE item_id = ?", (row[0],)).fetchone()
         item = _item(row)
         return item if prior is None else dataclasses.replace(item, unsure_since=_dt(prior[0]))
 

@@ -30,10 +30,26 @@ class SyncBridge(QObject):
         self._poke.connect(self._deliver, Qt.QueuedConnection)
         self.last = None
         self._catalog_poke.connect(self.catalog_changed, Qt.QueuedConnection)
+        self._alive = True
+        self._unsubscribe_catalog = None
         if core is not None:
             core.subscribe(self.on_worker_event)
             if hasattr(core, "subscribe_catalog"):
-                core.subscribe_catalog(self._catalog_poke.emit)
+                self._unsubscribe_catalog = core.subscribe_catalog(self._on_catalog)
+        self.destroyed.connect(self._dying)
+
+    def _dying(self, *_args) -> None:
+        """The window goes away while the core may live on: no more emits into a dead object."""
+        with self._lock:
+            self._alive = False
+        if self._unsubscribe_catalog is not None:
+            self._unsubscribe_catalog()
+
+    def _on_catalog(self) -> None:
+        """Called on the catalog keeper's thread: wake the GUI (queued)."""
+        with self._lock:
+            if self._alive:
+                self._catalog_poke.emit()
 
     def on_worker_event(self, status) -> None:
         """Called on the worker thread: remember, and wake the GUI once."""

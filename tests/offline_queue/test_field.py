@@ -316,3 +316,53 @@ def test_a_restarted_sender_keeps_the_backoff_window(simulator_factory, outbox, 
     clock.advance(61)
     sim.set_faults(None)
     assert again.drain() == 3
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A real 2 MB filesystem (tmpfs); skipped where mounting is not allowed."""
+    import subprocess
+
+    mnt = tmp_path / "tiny"
+    mnt.mkdir()
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mnt)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.strip()}")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def test_a_disk_that_fills_right_after_the_post_leaves_nothing_in_sending(simulator_factory, tiny_disk, clock):
+    sim = simulator_factory(profile="plain", faults="slow:1:1")  # stored, answered a second later
+    outbox = Outbox(tiny_disk / "outbox.sqlite3")
+    put(outbox, "BWI-1")
+    worker = SyncWorker(outbox, Open311Client(sim.base_url, "demo-key", JURISDICTION), clock=clock)
+    filler = tiny_disk / "filler"
+
+    def fill() -> None:
+        while not sim.requests():
+            time.sleep(0.01)
+        with open(filler, "wb", buffering=0) as fh:  # the disk fills while the answer is on its way
+            try:
+                while True:
+                    fh.write(b"\0" * 4096)
+                    fh.flush()
+            except OSError:
+                pass
+
+    t = threading.Thread(target=fill)
+    t.start()
+    worker.drain()
+    t.join()
+    # Not a byte could be written, not even the way back to `queued`: the worker keeps trying
+    # at every pass, and the first write that fits puts it back, still marked unsure.
+    filler.unlink()  # space comes back (the ballast, a technician)
+    sim.set_faults(None)
+    clock.advance(400)
+    worker.drain()
+    assert outbox.counts()["sending"] == 0
+    assert outbox.get("BWI-1").state == "sent" and len(sim.requests()) == 1  # reconciled, not re-posted
+    worker.client.close()
+    outbox.close()
