@@ -115,7 +115,7 @@ class WrapScrollArea(QScrollArea):
     def eventFilter(self, obj: QObject, ev: QEvent) -> bool:  # noqa: N802
         if obj is self.widget() and ev.type() in (QEvent.LayoutRequest, QEvent.Show):
             self._hold()
-        return False
+        return super().eventFilter(obj, ev)  # QScrollArea follows its content's resizes here
 
     def resizeEvent(self, ev) -> None:  # noqa: N802
         super().resizeEvent(ev)

@@ -56,6 +56,7 @@ SCREEN_CLASSES = (
     SendingScreen, DoneScreen, StatusScreen, StaffPinScreen, StaffScreen, AssistedScreen,
     SurveyScreen, SkmReportScreen,
 )
+PREBUILD_MS = 800  # after the welcome screen is shown
 SHORT_PANEL_PX = 900  # at or below this height the header hides while the keyboard is up
 KEYBOARD_SHARE = 0.4  # of the window height, at most
 KEYBOARD_SHARE_SHORT = 0.33
@@ -686,6 +687,13 @@ class MainWindow(QWidget):
         self.names_layout.invalidate()
         header.layout().invalidate()
         header.layout().activate()
+
+    def showEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(ev)
+        if not getattr(self, "_prebuilt", False):
+            # Once the welcome screen is up: the service list, so the first "Lapor" is quick.
+            self._prebuilt = True
+            QTimer.singleShot(PREBUILD_MS, self, self.screens["service"].prebuild)
 
     def resizeEvent(self, ev) -> None:  # noqa: N802
         self._fit_header()

@@ -8,6 +8,7 @@ from uihelpers import find, tap, touchscreen
 
 def test_service_list_scrolls_by_finger_drag(qtbot, window):
     tap(qtbot, find(window, "start-report"))
+    qtbot.wait(300)  # a person looks at the new list before dragging it (it settles meanwhile)
     area = window.current.scroll
     bar = area.verticalScrollBar()
     assert bar.maximum() > 0, "the list is longer than the screen"

@@ -55,7 +55,7 @@ class DoneScreen(Screen):
         for w in (self.code_caption, self.code, self.due, self.printing, self.service, self.network, self.howto):
             col.addWidget(w)
         col.addStretch(1)
-        row.addLayout(col, 3)
+        row.addLayout(col, 1)  # the words take what the QR leaves
         self.qr = QLabel()
         self.qr.setObjectName("qr")
         self.qr.setAlignment(Qt.AlignCenter)
@@ -67,7 +67,7 @@ class DoneScreen(Screen):
         self.survey.clicked.connect(flow.skm.start)  # forgets this request first: the rating stays anonymous
         side.addWidget(self.survey)
         side.addStretch(1)
-        row.addLayout(side, 2)
+        row.addLayout(side, 0)  # the QR at its size; the words take the rest
         self.body.addLayout(row, 1)
         flow.submit_finished.connect(self.enter)
 
@@ -121,9 +121,8 @@ class DoneScreen(Screen):
             set_msgid(self.title, N_("Terima kasih! Laporan Anda sudah tersimpan."))
             self.mark.setPixmap(pixmap("check", theme.OK, 72))
             name_icon(self.mark, N_("Berhasil"))
-            outcome = self.flow.print_outcome
-            take = _("Ambil tanda terima Anda di bawah layar.")
-            self.printing.setText(f"{outcome.message}\n{take}")
+            # "Being printed, please take it" is what the citizen must read, once, with where.
+            self.printing.setText(_("Ambil tanda terima Anda di bawah layar."))
         else:
             set_msgid(self.title, N_("Laporan Anda sudah tersimpan."))
             self.mark.setPixmap(pixmap("warning", theme.GOLD, 72))
@@ -143,7 +142,9 @@ class DoneScreen(Screen):
         )
         # Big, but the code and the words beside it must fit a 768-pixel-high panel too.
         win = self.window()
-        px = min(QR_PX_OK if ok else QR_PX_PHOTO, int(win.height() * (0.36 if ok else 0.45)), int(win.width() * 0.3))
+        short = win.height() <= 800  # the words beside it need the width on a 768-line panel
+        px = min(QR_PX_OK if ok else QR_PX_PHOTO, int(win.height() * (0.36 if ok else 0.45)),
+                 int(win.width() * (0.25 if short else 0.3)))
         pm = QPixmap()
         try:
             pm.loadFromData(self.core.qr_png(sub.tracking_code, px))
