@@ -19,7 +19,7 @@ from typing import Any, Callable
 from kiosk import clock as clock_mod
 from kiosk import datadir
 from kiosk.catalog import Catalog, UnknownService
-from kiosk.clock import WIB, now_wib
+from kiosk.clock import now_wib
 from kiosk.config import Config
 from kiosk.duedate import due_date
 from kiosk.i18n import N_, tr
@@ -31,7 +31,7 @@ from kiosk.staff import PinGate, PinResult
 from kiosk.survey import Survey
 from kiosk.tracking import InvalidCode, format_code, new_code, parse_code, prefix_for
 from kiosk.validation import normalize, validate, validate_field
-from offline_queue import FaultKind, Open311Client, Outbox, OutboxFull, StateError, SyncStatus, SyncWorker
+from offline_queue import FaultKind, Open311Client, OutboxFull, StateError, SyncStatus, SyncWorker
 from printing import PrinterError, Receipt, Wording
 
 log = logging.getLogger(__name__)

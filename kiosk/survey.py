@@ -17,7 +17,6 @@ import csv
 from collections import Counter
 import io
 import logging
-import secrets
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -17,9 +18,6 @@ from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import Any, Literal
 from urllib.parse import quote, quote_plus
-
-import re
-import time
 
 import requests
 
