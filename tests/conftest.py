@@ -225,3 +225,26 @@ def open311_validate() -> Callable[[str, Any], None]:
             raise jsonschema.ValidationError(f"{name}: {detail}")
 
     return validate
+
+
+@pytest.fixture
+def small_tmpfs(tmp_path) -> Iterator[Callable[[str], Path]]:
+    """``small_tmpfs("2m")``: a real filesystem of that size (a full disk on demand), unmounted
+    afterwards; the test is skipped where mounting is not allowed (not root)."""
+    mounted: list[Path] = []
+
+    def make(size: str) -> Path:
+        mnt = tmp_path / f"tmpfs-{len(mounted)}"
+        mnt.mkdir()
+        proc = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mnt)],
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.strip()}")
+        mounted.append(mnt)
+        return mnt
+
+    try:
+        yield make
+    finally:
+        for mnt in mounted:
+            subprocess.run(["umount", "-l", str(mnt)], check=False)

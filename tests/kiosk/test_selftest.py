@@ -192,17 +192,9 @@ def test_corrupt_database(kiosk_setup, tmp_path):
 
 
 @pytest.fixture
-def tiny_disk(tmp_path):
-    """A real 1 MB filesystem (tmpfs); skipped where mounting is not allowed."""
-    mnt = tmp_path / "tiny"
-    mnt.mkdir()
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)], capture_output=True, text=True)
-    if proc.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.strip()}")
-    try:
-        yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], check=False)
+def tiny_disk(small_tmpfs):
+    """A real 1 MB filesystem (tmpfs)."""
+    return small_tmpfs("1m")
 
 
 def test_full_disk(kiosk_setup, tmp_path, tiny_disk):

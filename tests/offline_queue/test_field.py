@@ -319,19 +319,9 @@ def test_a_restarted_sender_keeps_the_backoff_window(simulator_factory, outbox, 
 
 
 @pytest.fixture
-def tiny_disk(tmp_path):
-    """A real 2 MB filesystem (tmpfs); skipped where mounting is not allowed."""
-    import subprocess
-
-    mnt = tmp_path / "tiny"
-    mnt.mkdir()
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mnt)], capture_output=True, text=True)
-    if proc.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.strip()}")
-    try:
-        yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], check=False)
+def tiny_disk(small_tmpfs):
+    """A real 2 MB filesystem (tmpfs)."""
+    return small_tmpfs("2m")
 
 
 def test_a_disk_that_fills_right_after_the_post_leaves_nothing_in_sending(simulator_factory, tiny_disk, clock):
