@@ -42,7 +42,8 @@ class ListenControl(QObject):
         self.hush = True  # nobody there yet (start-up, after the wipe)
         self._wiping = False
         self.volume = volume
-        self.speaker = Speaker(window.flow.languages, volume, parent=self) if mode != "off" else None
+        # Started by the window once the welcome screen is painted (Speaker.start says why).
+        self.speaker = Speaker(window.flow.languages, volume, parent=self, start=False) if mode != "off" else None
         self.button = button(N_("Dengarkan"), "speaker", role="listen", object_name="listen",
                              icon_colour=theme.WHITE)
         self.button.setCheckable(True)

@@ -162,7 +162,7 @@ class Speaker(QObject):
     _volume = Signal(float)
 
     def __init__(self, languages: tuple[str, ...], volume_percent: int = 80, parent: QObject | None = None,
-                 engine: str | None = None) -> None:
+                 engine: str | None = None, *, start: bool = True) -> None:
         super().__init__(parent)
         self.languages = tuple(languages)
         self.volume_percent = int(volume_percent)
@@ -189,6 +189,21 @@ class Speaker(QObject):
         self._worker.probed.connect(self._probed)
         self._worker.ended.connect(self._ended)
         self._thread.start()
+        self._started = False
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Create the engine on the speech thread (once).
+
+        The engine's constructor connects to speech-dispatcher (about 1.3 s when it has to be
+        spawned) and PySide6 keeps the GIL through a C++ constructor, so the GUI thread stalls
+        meanwhile even though the call runs on another thread: the app starts it only once the
+        welcome screen has been painted (``MainWindow.showEvent``).
+        """
+        if self._worker is None or self._started:
+            return
+        self._started = True
         self._probe.emit(self.engine, self.languages)
 
     # -- what the window asks ----------------------------------------------------------------

@@ -694,6 +694,8 @@ class MainWindow(QWidget):
             # Once the welcome screen is up: the service list, so the first "Lapor" is quick.
             self._prebuilt = True
             QTimer.singleShot(PREBUILD_MS, self, self.screens["service"].prebuild)
+            if self.listen.speaker is not None:
+                QTimer.singleShot(PREBUILD_MS, self, self.listen.speaker.start)
 
     def resizeEvent(self, ev) -> None:  # noqa: N802
         self._fit_header()
