@@ -5,8 +5,8 @@ which of a dozen libraries is missing.  This looks for each shared library by it
 (``dlopen``, so it works whatever installed it) and prints the one ``apt-get install`` line
 for what is missing.  It imports no Qt, so it runs even when Qt cannot load.
 
-``python -m ui.syslibs``: exit 0 if everything is there (or no window is needed: the
-offscreen platform), else 1 after printing the line.
+``python -m ui.syslibs``: exit 0 if everything is there (or Qt will not use xcb: the
+offscreen platform, Wayland, no X display), else 1 after printing the line.
 """
 from __future__ import annotations
 
@@ -50,8 +50,19 @@ def install_line(missing: list[str]) -> str:
     return "sudo apt-get install -y " + " ".join(missing)
 
 
+def needs_xcb(env: dict[str, str] | None = None) -> bool:
+    """Whether Qt will use its xcb (X11) platform: Linux, an X display, no other platform asked."""
+    env = os.environ if env is None else env
+    platform = env.get("QT_QPA_PLATFORM", "")
+    if not sys.platform.startswith("linux"):
+        return False
+    if platform:
+        return platform.startswith("xcb")
+    return bool(env.get("DISPLAY"))
+
+
 def main() -> int:
-    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM", "") in ("offscreen", "minimal"):
+    if not needs_xcb():
         return 0
     missing = missing_packages()
     if not missing:

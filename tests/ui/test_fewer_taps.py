@@ -105,3 +105,19 @@ def test_search_finds_both_kinds(qtbot, window):
     assert "DKC-KTP" in window.current.tiles
     window.current.search.setText("sampah")
     assert any(code.startswith(("PSR-", "SMP-")) for code in window.current.tiles)
+
+
+def test_the_phone_is_not_offered_as_skippable_once_a_name_is_given(qtbot, window):
+    from kiosk.i18n import tr
+
+    flow = window.flow
+    flow.start_report()
+    flow.choose_service("UMM-SARAN")
+    flow.set_value("description", "Saran")
+    flow.next()
+    flow.next()  # no stall
+    flow.set_value("reporter.name", "Siti")
+    flow.next()
+    qtbot.wait(20)
+    assert flow.current_step.editor == "phone"
+    assert window.primary_button.text() == tr("id", "Lanjut"), "the phone is needed when a name is given"

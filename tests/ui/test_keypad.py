@@ -168,3 +168,18 @@ def test_a_long_press_on_a_letter_types_that_letter(qtbot, window):
     qtbot.wait(50)
     assert field.toPlainText().lower() == "a"
     assert kb.isVisible(), "no key hides the keyboard"
+
+
+def test_pad_refits_when_large_text_is_switched_on_at_the_question(qtbot, make_window, core):
+    """Large text switched on while the phone pad is up (1024x768): the keys shrink to fit."""
+    from uihelpers import start_service
+
+    window = make_window(core, size=(1024, 768))
+    start_service(qtbot, window, "complaint", "UMM-SARAN")
+    visible_named(window, "answer").setPlainText("Saran")
+    next_(qtbot, window)
+    tap(qtbot, find(window, "large-text"))
+    qtbot.wait(100)
+    screen = window.current
+    qtbot.waitUntil(lambda: all(_visible_rect(k) == _rect(k) for k in screen.pad.keys.values()), timeout=2000)
+    assert window.primary_button.text() == "Lewati", "the stall may stay empty"

@@ -23,8 +23,16 @@ def test_offscreen_needs_no_xcb_library():
 
 def test_with_a_display_the_line_lists_exactly_what_cannot_load():
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    env["DISPLAY"] = ":99"  # an X display is what makes Qt pick xcb
     got = subprocess.run([sys.executable, "-m", "ui.syslibs"], env=env, capture_output=True, text=True, timeout=60)
     missing = syslibs.missing_packages()
     assert got.returncode == (1 if missing else 0)
     if missing:
         assert got.stderr.strip().splitlines()[-1] == syslibs.install_line(missing)
+
+
+def test_only_an_x_display_needs_the_xcb_libraries():
+    assert syslibs.needs_xcb({"DISPLAY": ":0"})
+    assert not syslibs.needs_xcb({"DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"})
+    assert not syslibs.needs_xcb({"WAYLAND_DISPLAY": "wayland-0"})
+    assert syslibs.needs_xcb({"QT_QPA_PLATFORM": "xcb"})

@@ -7,7 +7,7 @@ Whatever is entered goes to the ``Flow`` at once, so Back and the review never l
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from kiosk import speech
@@ -98,6 +98,12 @@ class QuestionScreen(Screen):
         super().resizeEvent(ev)
         self._fit_pad()
 
+    def event(self, ev) -> bool:
+        # Large text (a re-polish) or another language makes the question taller: refit the pad.
+        if ev.type() in (QEvent.StyleChange, QEvent.FontChange, QEvent.LanguageChange):
+            QTimer.singleShot(0, self, self._fit_pad)
+        return super().event(ev)
+
     def _fit_pad(self) -> None:
         """Size the pad's keys to the panel: every key, the field and Back/Next stay in view
         without scrolling, from 1024x768 with large text to 1920x1080.
@@ -143,7 +149,9 @@ class QuestionScreen(Screen):
         if flow.returning_to_review:
             return (N_("Simpan"), "check")
         step = self.step
-        if step is not None and not step.required and step.editor != "name" and not flow.value(step.field, ""):
+        named = bool(str(flow.value("reporter.name", "")).strip()) and not flow.anonymous
+        optional = step is not None and not step.required and step.editor != "name"
+        if optional and not (step.editor == "phone" and named) and not flow.value(step.field, ""):
             return (N_("Lewati"), "next")  # an optional question left empty: one tap skips it
         return (N_("Lanjut"), "next")
 

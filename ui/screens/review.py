@@ -1,7 +1,7 @@
 """Check everything before sending, with an "Ubah" (change) button per answer."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
 
 from kiosk import speech
@@ -66,14 +66,6 @@ class ReviewScreen(Screen):
         # On a short panel the answers need the room; the Ubah buttons say what the line said.
         self.subtitle.setVisible(self.window().height() > 800)
         super().resizeEvent(ev)
-        QTimer.singleShot(0, self, self._hold_rows)
-
-    def _hold_rows(self) -> None:
-        """The list as tall as its wrapped answers need at its width: a scroll area otherwise
-        squeezes word-wrapped labels to a sliver instead of scrolling."""
-        w = self.rows_widget.width()
-        if w > 0:
-            self.rows_widget.setMinimumHeight(max(0, self.rows.totalHeightForWidth(w)))
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -138,4 +130,3 @@ class ReviewScreen(Screen):
             self.rows.addWidget(line, r, 0, 1, 2)
             r += 1
         self.nav_changed.emit()
-        QTimer.singleShot(0, self, self._hold_rows)
