@@ -161,7 +161,9 @@ QPushButton[role="listen"] {{ background: {NAVY}; color: {WHITE}; border: 3px so
 QPushButton[role="listen"]:checked {{ background: {GOLD}; color: {NAVY}; border-color: {NAVY}; }}
 QPushButton[role="link"] {{ background: transparent; border: 2px solid {TEAL}; color: {TEAL_DARK}; }}
 QPushButton[role="lang"] {{ min-height: 110px; font-size: {s.title}pt; }}
-QPushButton[role="lang"][compact="true"] {{ min-height: {TOUCH_MIN_PX}px; }}
+QPushButton[role="lang"][compact="true"] {{ min-height: 0px; padding: 4px 22px; }}
+/* A short panel (welcome): the widget's own minimum height, ``touch_min_px``, is the floor. */
+QPushButton[compact="true"] {{ min-height: 0px; padding: 4px 22px; }}
 QPushButton[role="lang"]:checked {{ background: {TEAL_LIGHT}; border: 4px solid {TEAL}; }}
 #Header QPushButton {{ background: transparent; color: {WHITE}; border: 2px solid {TEAL_LIGHT};
     font-size: {s.pt(18)}pt; padding: 4px 14px; min-width: {TOUCH_MIN_PX}px; }}

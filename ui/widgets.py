@@ -161,10 +161,17 @@ def kinetic(viewport: QWidget) -> None:
     scroller.setScrollerProperties(props)
 
 
+def restyle(widget: QWidget, prop: str, value: str) -> None:
+    """Set a property the stylesheet selects on (``role``, ``compact``, ``invalid``) and have
+    the new look, and the size it brings, take effect now."""
+    if widget.property(prop) != value:
+        widget.setProperty(prop, value)
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+
 def set_invalid(widget: QWidget, invalid: bool) -> None:
-    widget.setProperty("invalid", "true" if invalid else "false")
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
+    restyle(widget, "invalid", "true" if invalid else "false")
 
 
 class Tile(QPushButton):

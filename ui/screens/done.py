@@ -6,7 +6,7 @@ words to "will be sent automatically".
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
@@ -16,7 +16,7 @@ from ui import theme
 from ui.flow import DONE
 from ui.icons import pixmap
 from ui.screens import Screen
-from ui.widgets import button, label, name_icon, set_msgid
+from ui.widgets import button, label, name_icon, restyle, set_msgid
 
 QR_PX_OK = 280
 QR_PX_PHOTO = 380  # no paper: big enough for an old phone's camera at arm's length
@@ -55,6 +55,7 @@ class DoneScreen(Screen):
         for w in (self.code_caption, self.code, self.due, self.printing, self.service, self.network, self.howto):
             col.addWidget(w)
         col.addStretch(1)
+        self.words = col
         row.addLayout(col, 1)  # the words take what the QR leaves
         self.qr = QLabel()
         self.qr.setObjectName("qr")
@@ -67,6 +68,7 @@ class DoneScreen(Screen):
         self.survey.clicked.connect(flow.skm.start)  # forgets this request first: the rating stays anonymous
         side.addWidget(self.survey)
         side.addStretch(1)
+        self.side = side
         row.addLayout(side, 0)  # the QR at its size; the words take the rest
         self.body.addLayout(row, 1)
         flow.submit_finished.connect(self.enter)
@@ -78,14 +80,17 @@ class DoneScreen(Screen):
         # A 768-line panel: a smaller headline and margins leave the code, the due date and
         # "take your receipt" above the fold, even with large text.
         short = self.window().height() <= 800
-        if self.title.property("role") != ("subtitle" if short else "title"):
-            self.title.setProperty("role", "subtitle" if short else "title")
-            self.title.style().unpolish(self.title)
-            self.title.style().polish(self.title)
+        restyle(self.title, "role", "subtitle" if short else "title")
         self.body.setContentsMargins(48, 12 if short else 28, 48, 8 if short else 20)
         self.body.setSpacing(8 if short else 18)
         self.code_caption.setVisible(not short)  # (the code's accessible name says what it is)
         super().resizeEvent(ev)
+        QTimer.singleShot(0, self, self._place_survey)
+
+    def changeEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(ev)
+        if ev.type() in (QEvent.StyleChange, QEvent.FontChange):  # the larger text: wider words
+            QTimer.singleShot(0, self, self._place_survey)
 
     def on_primary(self) -> None:
         self.flow.finish()
@@ -152,6 +157,28 @@ class DoneScreen(Screen):
             pm = QPixmap()
         self.qr.setPixmap(pm)
         self.qr.setAccessibleName(_("Kode QR tanda terima"))
+        self._place_survey()
+
+    def _place_survey(self) -> None:
+        """The survey offer under the QR where its words fit about the QR's width, else (a
+        narrow panel, large text, long words) in the words' column right after "take your
+        receipt": it never squeezes the code and the due date, and its words are never cut.
+        Smaller on a 768-line panel, where the code and the due date need the height."""
+        win = self.window()
+        short = win.height() <= 800
+        restyle(self.survey, "compact", "true" if short else "false")
+        self.survey.setMinimumHeight(theme.touch_min_px(win.height()) if short else theme.TOUCH_MIN_PX)
+        m = self.body.contentsMargins()
+        room = max(self.qr.sizeHint().width(), int(0.3 * (self.page.viewport().width() - m.left() - m.right())))
+        under_qr = self.survey.sizeHint().width() <= room
+        if (self.side.indexOf(self.survey) >= 0) == under_qr:
+            return
+        self.side.removeWidget(self.survey)
+        self.words.removeWidget(self.survey)
+        if under_qr:
+            self.side.insertWidget(1, self.survey)
+        else:
+            self.words.insertWidget(self.words.indexOf(self.printing) + 1, self.survey, 0, Qt.AlignLeft)
 
 
 def _network(core) -> str:
