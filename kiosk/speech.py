@@ -112,15 +112,22 @@ def kind(lang: str) -> str:
     return join([tr(lang, N_("Apa yang ingin Anda sampaikan?")), *choices(lang, options)])
 
 
-def services(lang: str, groups: Sequence[tuple[str, Sequence[str]]]) -> str:
-    """The service list: each group's name, then its services, numbered through the list.
+def services(lang: str, sections: Sequence[tuple[str, str, Sequence[str]]]) -> str:
+    """The service list: under each kind's heading (complaints, then service requests) each
+    group's name, then its services, numbered through the whole list.
 
-    ``groups`` are ``(group name, [service names])`` in screen order (a search result is one
-    group without a name).  An empty list says the search found nothing.
+    ``sections`` are ``(kind heading, group name, [service names])`` in screen order; a
+    heading is said where it changes, as the screen shows it once above its groups.  Either
+    may be "" (one kind listed, a search result, services outside any group).  An empty list
+    says the search found nothing.
     """
     parts = [tr(lang, N_("Pilih layanan"))]
     n = 1
-    for name, members in groups:
+    heading = ""
+    for kind, name, members in sections:
+        if kind and kind != heading:
+            parts.append(kind)
+        heading = kind
         if name:
             parts.append(name)
         parts += choices(lang, members, start=n)

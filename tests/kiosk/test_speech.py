@@ -58,14 +58,26 @@ def test_kind_reads_both_choices_with_their_examples(lang):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_services_are_numbered_through_the_groups(lang):
-    text = heard(speech.services(lang, [("Kebersihan", ["Sampah menumpuk", "Toilet rusak"]),
-                                       ("Keamanan", ["Pencurian"])]))
+    text = heard(speech.services(lang, [("", "Kebersihan", ["Sampah menumpuk", "Toilet rusak"]),
+                                       ("", "Keamanan", ["Pencurian"])]))
     assert text.startswith(tr(lang, "Pilih layanan"))
     order = [text.index(s) for s in ("Kebersihan", "Sampah menumpuk", "Toilet rusak", "Keamanan")]
     assert order == sorted(order)
     assert ear(lang, "Pilihan {n}: {choice}", n=3, choice="Pencurian") in text
     nothing = heard(speech.services(lang, []))
     assert ear(lang, "Tidak ada layanan yang cocok. Coba kata lain, atau pilih dari daftar.") in nothing
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_services_say_each_kinds_heading_once_above_its_groups(lang):
+    complaints, requests = tr(lang, "Pengaduan"), tr(lang, "Permohonan layanan")
+    text = heard(speech.services(lang, [(complaints, "Kebersihan", ["Sampah menumpuk"]),
+                                       (complaints, "Keamanan", ["Pencurian"]),
+                                       (requests, "Kependudukan", ["KTP elektronik"])]))
+    assert text.count(f"{complaints}.") == 1 and text.count(f"{requests}.") == 1
+    order = [text.index(s) for s in (complaints, "Kebersihan", "Keamanan", requests, "Kependudukan")]
+    assert order == sorted(order)
+    assert ear(lang, "Pilihan {n}: {choice}", n=3, choice="KTP elektronik") in text  # numbered through
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

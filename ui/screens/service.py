@@ -6,7 +6,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk import speech
-from kiosk.i18n import N_, _, current_language
+from kiosk.i18n import N_, _, current_language, tr
 from ui import theme
 from ui.flow import SERVICE
 from ui.icons import icon, pixmap
@@ -131,32 +131,36 @@ class ServiceScreen(Screen):
         self._build(text)
         self._arrange_top()
 
-    def _sections(self, text: str) -> list[tuple[object, list]]:
-        """``(group or None, services)`` in screen order (what ``_build`` shows, for the ear):
-        complaints' groups then requests' when browsing, one flat list of matches when
-        searching (empty: nothing matched)."""
+    def _sections(self, text: str) -> list[tuple[str | None, object, list]]:
+        """``(kind or None, group or None, services)`` in screen order (what ``_build`` shows,
+        for the ear): under the two kinds' headings, complaints' groups then requests' when
+        browsing (one kind listed: no heading), one flat list of matches when searching
+        (empty: nothing matched)."""
         text = text.strip()
         if text:
             found = self.flow.search(text)
-            return [(None, found)] if found else []
+            return [(None, None, found)] if found else []
         kinds = [self.flow.listed_kind] if self.flow.listed_kind else ["complaint", "request"]
-        sections: list[tuple[object, list]] = []
+        sections: list[tuple[str | None, object, list]] = []
         for kind in kinds:
+            heading = kind if len(kinds) > 1 else None
             all_services = self.flow.services(kind)
             seen = set()
             for g in self.flow.groups(kind):
                 members = [s for s in all_services if s.group == g.code]
                 if members:
                     seen.update(s.code for s in members)
-                    sections.append((g, members))
+                    sections.append((heading, g, members))
             rest = [s for s in all_services if s.code not in seen]
             if rest:
-                sections.append((None, rest))
+                sections.append((heading, None, rest))
         return sections
 
     def spoken(self, lang: str) -> str:
-        return speech.services(lang, [(g.name.get(lang) if g is not None else "", [s.name.get(lang) for s in members])
-                                      for g, members in self._sections(self.search.text())])
+        return speech.services(lang, [(tr(lang, KIND_WORDS[kind][0]) if kind else "",
+                                       g.name.get(lang) if g is not None else "",
+                                       [s.name.get(lang) for s in members])
+                                      for kind, g, members in self._sections(self.search.text())])
 
     def prebuild(self) -> None:
         """Build the full list ahead of the first "Lapor / Ajukan" (the window calls it once the
