@@ -136,7 +136,7 @@ def test_command(args: argparse.Namespace, cfg: Config) -> int:
     if voice is None:
         why = result.get("problem") or f"engine {result.get('engine')} has no voice for {LANGUAGE_NAMES.get(lang, lang)}"
         print(f"kiosk speech test: {why}; the listen button is hidden in this language "
-              "(Linux: apt-get install espeak-ng speech-dispatcher, see deploy/INSTALL.md)", file=sys.stderr)
+              "(Linux: apt-get install espeak-ng speech-dispatcher speech-dispatcher-espeak-ng, see deploy/INSTALL.md)", file=sys.stderr)
         return _finish(result, 1)
     return _finish(result, _speak(result, lang, text))
 

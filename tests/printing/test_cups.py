@@ -101,7 +101,9 @@ def _wait_for_job_pdf(out_dir: Path, job: str) -> Path:
     number = job.rsplit("-", 1)[-1]
     deadline = time.monotonic() + GUARD_S
     while time.monotonic() < deadline:
-        found = [p for p in out_dir.glob(f"*job_{number}.pdf") if p.stat().st_size > 0]
+        # cups-pdf puts "job_N" before or after the title, by version and its Label option.
+        named = re.compile(rf"(^|[-_.]){re.escape('job_' + number)}([-_.]|$)")
+        found = [p for p in out_dir.glob("*.pdf") if named.search(p.stem) and p.stat().st_size > 0]
         if found and _run("lpstat", "-W", "not-completed", "-o", QUEUE).stdout.find(job) < 0:
             return found[0]
         time.sleep(0.2)
