@@ -89,6 +89,10 @@ def make_window(qtbot):
         w.resize(*size)
         w.show()
         qtbot.waitExposed(w)
+        # The kiosk is the only window and always active; a field focused before the window
+        # is active gets no focus event, so no keyboard: wait as the real kiosk never has to.
+        w.activateWindow()
+        qtbot.waitActive(w)
         windows.append(w)
         return w
 

@@ -36,6 +36,7 @@ def test_no_answer_wipes_everything_and_returns_to_welcome(qtbot, idle_window):
     assert not window.keyboard.isVisible()
     leftovers = [t for t in texts_on_screen(window) if "Rahasia" in t or "Siti" in t]
     assert leftovers == []
+    window.idle.set_timeouts(600, 30)  # the next citizen takes their time
     # Every screen the next citizen can reach starts empty.
     start_service(qtbot, window, "complaint", "PSR-KEBERSIHAN")
     assert visible_named(window, "answer").toPlainText() == ""
