@@ -15,7 +15,9 @@ Why it is built this way (a kiosk runs for months without a visit):
   own; printing and network look-ups have theirs, each with an overall deadline (counted
   from :func:`run`, queueing included): when it passes, ``on_error`` gets
   :class:`DeadlineExceeded` and the screen moves on; the late result is dropped.  Staff
-  queries and anything that names no lane share the ``staff`` lane.
+  queries and anything that names no lane share the ``staff`` lane; exports to a USB stick
+  have the ``media`` lane, whose daemon thread the app does not wait for at exit (a stick
+  that hangs mid-write holds neither the PIN check nor the kiosk's stop).
 * **Nothing kept alive after it reported.**  The function and its arguments travel with the
   work item only (the executor drops it once run); the GUI side keeps just the callbacks,
   until they have been called.  A citizen's draft or the staff PIN does not outlive the
@@ -42,11 +44,63 @@ log = logging.getLogger(__name__)
 SAVE = "save"  # enqueueing a citizen's submission: nothing else runs here
 PRINT = "print"  # receipts and test pages (a slow or stuck printer waits here alone)
 NETWORK = "network"  # status look-ups that may ask the provincial server
-STAFF = "staff"  # the staff area's queries, PIN checks, exports; the default lane
+STAFF = "staff"  # the staff area's queries and PIN checks; the default lane
+MEDIA = "media"  # exports to a USB stick: a stick that hangs holds only this lane
 
-LANES: tuple[str, ...] = (SAVE, PRINT, NETWORK, STAFF)
+LANES: tuple[str, ...] = (SAVE, PRINT, NETWORK, STAFF, MEDIA)
 # Overall deadlines in seconds (None: the call's own outcome always matters, e.g. a save).
-DEADLINES_S: dict[str, float | None] = {SAVE: None, PRINT: 60.0, NETWORK: 25.0, STAFF: None}
+DEADLINES_S: dict[str, float | None] = {SAVE: None, PRINT: 60.0, NETWORK: 25.0, STAFF: None, MEDIA: None}
+# Lanes whose thread the app does not wait for when it ends: a write stuck on a dying USB
+# stick must not keep the kiosk from stopping (Python joins pool threads at exit).
+ABANDONED_AT_EXIT: frozenset[str] = frozenset({MEDIA})
+
+
+class _DaemonLane:
+    """A one-thread executor whose thread is a daemon (the part of ThreadPoolExecutor we use).
+
+    ``ThreadPoolExecutor`` threads are joined when the interpreter exits, so one call stuck
+    in the kernel (a pulled USB stick mid-``fsync``) would hold the whole process forever.
+    """
+
+    def __init__(self, name: str) -> None:
+        import queue
+
+        self._queue: "queue.SimpleQueue[tuple[Callable[..., Any], tuple] | None]" = queue.SimpleQueue()
+        self._threads: set[threading.Thread] = set()
+        self._name = name
+        self._closed = False
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> None:
+        if self._closed:
+            raise RuntimeError("lane shut down")
+        if not self._threads:
+            t = threading.Thread(target=self._work, name=f"{self._name}_0", daemon=True)
+            self._threads.add(t)
+            t.start()
+        self._queue.put((fn, args))
+
+    def _work(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            fn, args = job
+            del job
+            fn(*args)
+            del fn, args
+
+    def shutdown(self, wait: bool = False, cancel_futures: bool = True) -> None:
+        self._closed = True
+        if cancel_futures:
+            while True:
+                try:
+                    self._queue.get_nowait()
+                except Exception:
+                    break
+        self._queue.put(None)
+        if wait:
+            for t in self._threads:
+                t.join()
 
 
 class DeadlineExceeded(TimeoutError):
@@ -83,8 +137,10 @@ class TaskManager(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.deadlines = {**DEADLINES_S, **(deadlines or {})}
-        self._lanes = {name: ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"ui-{name}")
-                       for name in LANES}
+        self._lanes: dict[str, Any] = {
+            name: _DaemonLane(f"ui-{name}") if name in ABANDONED_AT_EXIT
+            else ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"ui-{name}")
+            for name in LANES}
         self._pending: dict[int, _Pending] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()  # _pending is read by busy() from any thread

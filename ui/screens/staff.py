@@ -645,7 +645,7 @@ class StaffScreen(Screen):
             self.export.setEnabled(True)
             self._say(_("Ekspor gagal. Periksa flashdisk, lalu coba lagi."))
 
-        ops.run(self.core.export_unsent, folder, on_done=done, on_error=failed, lane=ops.STAFF)
+        ops.run(self.core.export_unsent, folder, on_done=done, on_error=failed, lane=ops.MEDIA)
 
     def _exit(self) -> None:
         win = self.window()

@@ -1,0 +1,60 @@
+"""A USB stick that hangs mid-export holds only the export: the clerk can still work, log out
+and back in, and the stick's write finishes (or not) on its own."""
+from __future__ import annotations
+
+import os
+import threading
+from datetime import datetime
+
+from test_staff_area import PIN, enter_pin, file_anonymous, open_staff_area, with_pin
+from uihelpers import find, tap
+
+from kiosk.clock import WIB
+from ui import ops
+
+
+def test_a_hung_stick_holds_neither_the_staff_area_nor_the_pin_check(qtbot, make_window, make_core, tmp_path):
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    core = with_pin(make_core(), export_dir=str(stick))
+    core.clock = lambda: datetime(2026, 12, 2, 9, 30, 0, tzinfo=WIB)
+    file_anonymous(core, "Belum terkirim, ekspor macet")
+    # The export writes ".<name>.tmp" first: as a FIFO with no reader, opening it blocks in the
+    # kernel exactly like a write to a stick that stopped answering.
+    fifo = stick / f".{core.bundle_filename()}.tmp"
+    os.mkfifo(fifo)
+    window = make_window(core)
+    open_staff_area(qtbot, window)
+    tap(qtbot, find(window, "staff-export"))
+    assert "Mengekspor" in find(window, "staff-message").text()
+    assert not find(window, "staff-export").isEnabled()  # no second export on top of the first
+
+    # The queue figures still refresh, and leaving and logging in again still works.
+    before = find(window, "queue-summary").text()
+    tap(qtbot, find(window, "staff-refresh"))
+    qtbot.waitUntil(lambda: bool(find(window, "queue-summary").text()), timeout=5000)
+    assert "1" in before
+    tap(qtbot, window.back_button)
+    assert window.flow.screen == "welcome"
+    window.flow.open_staff()
+    enter_pin(qtbot, window, PIN)
+    assert window.flow.screen == "staff"
+    assert ops.busy()  # the export is still stuck
+
+    # The stick comes back: a reader drains the FIFO, the export reports.
+    drained = threading.Thread(target=lambda: open(fifo, "rb").read(), daemon=True)
+    drained.start()
+    qtbot.waitUntil(lambda: not ops.busy(), timeout=15000)
+    drained.join(5)
+    assert find(window, "staff-export").isEnabled()
+
+
+def test_the_media_lane_is_not_joined_at_exit():
+    """Python joins pool threads when it exits; the stick's lane must be a daemon."""
+    m = ops.TaskManager()
+    gate = threading.Event()
+    m.run(gate.wait, lane=ops.MEDIA)
+    threads = [t for t in threading.enumerate() if t.name.startswith("ui-media")]
+    assert threads and all(t.daemon for t in threads)
+    m.shutdown(wait_s=0.1)
+    gate.set()
