@@ -57,11 +57,15 @@ def test_install_guide_covers_the_technicians_steps():
         assert needle in guide, needle
 
 
+pytestmark = pytest.mark.timeout(1500)
+
+
 # -- the build (slow) --------------------------------------------------------------------------
 def _want_build() -> bool:
     return os.environ.get("KIOSK_TEST_BUILD") == "1"
 
 
+# The build alone takes minutes (more beside the suite's other worker): past the suite's 300 s.
 @pytest.fixture(scope="module")
 def built() -> Path:
     if _want_build():

@@ -87,7 +87,12 @@ def test_delivered_exactly_once_through_sigkills(tmp_path, simulator_factory, sk
     for _ in range(N_KILLS):
         proc = subprocess.Popen(kiosk_cmd(cfg_path, "sync"), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, env=env)
-        time.sleep(rng.uniform(0.8, 2.5))  # start-up takes about 1 s of this
+        # Kill once it is delivering (start-up time depends on the machine's load), at a
+        # random moment of the drain.
+        seen, end = len(sim.requests()), time.monotonic() + 60
+        while len(sim.requests()) == seen and seen < N_RESPONSES and time.monotonic() < end and proc.poll() is None:
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.0, 0.6))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         mid_drain += 0 < len(sim.requests()) < N_RESPONSES
