@@ -14,6 +14,7 @@ from kiosk.config import Config
 from kiosk.duedate import due_date as compute_due_date
 from kiosk.duedate import next_working_day, received_on
 from kiosk.i18n import LANGUAGES, N_, tr
+from kiosk.kinds import known_kind
 from kiosk.signing import receipt_url
 from kiosk.tracking import format_code, parse_code
 from printing import Receipt, Wording, make_printer, qr_png, render_escpos, render_pdf, render_png
@@ -71,7 +72,7 @@ def _working_days_between(start: date, due: date) -> int:
 
 
 def _wording(meta: dict[str, Any], lang: str, submitted_at: datetime, due: date, cfg: Config) -> Wording:
-    kind = meta.get("kind") if meta.get("kind") in TITLES else "complaint"
+    kind = known_kind(meta.get("kind"))
     days = _working_days_between(received_on(submitted_at), due)
     saved = (N_("Pengaduan Anda sudah tersimpan dan dikirim otomatis ke {province}.") if kind == "complaint"
              else N_("Permohonan Anda sudah tersimpan dan dikirim otomatis ke {province}."))

@@ -102,16 +102,6 @@ def welcome(lang: str, languages: Sequence[str]) -> str:
     ])
 
 
-def kind(lang: str) -> str:
-    """Complaint or service request, each with its example."""
-    options = [
-        f"{tr(lang, N_('Pengaduan'))}. {tr(lang, N_('Ada masalah atau keluhan, misalnya sampah, atap bocor, air mati.'))}",
-        f"{tr(lang, N_('Permohonan layanan'))}. "
-        f"{tr(lang, N_('Minta layanan atau informasi, misalnya KTP, KK, pajak kendaraan.'))}",
-    ]
-    return join([tr(lang, N_("Apa yang ingin Anda sampaikan?")), *choices(lang, options)])
-
-
 def services(lang: str, sections: Sequence[tuple[str, str, Sequence[str]]]) -> str:
     """The service list: under each kind's heading (complaints, then service requests) each
     group's name, then its services, numbered through the whole list.

@@ -47,16 +47,6 @@ def test_welcome_offers_languages_and_the_two_ways_in_numbered(lang):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_kind_reads_both_choices_with_their_examples(lang):
-    text = heard(speech.kind(lang))
-    assert text.startswith(tr(lang, "Apa yang ingin Anda sampaikan?"))
-    complaint = text.index(ear(lang, "Pilihan {n}: {choice}", n=1, choice=tr(lang, "Pengaduan")))
-    request = text.index(ear(lang, "Pilihan {n}: {choice}", n=2, choice=tr(lang, "Permohonan layanan")))
-    example = text.index(ear(lang, "Ada masalah atau keluhan, misalnya sampah, atap bocor, air mati."))
-    assert complaint < example < request
-
-
-@pytest.mark.parametrize("lang", LANGUAGES)
 def test_services_are_numbered_through_the_groups(lang):
     text = heard(speech.services(lang, [("", "Kebersihan", ["Sampah menumpuk", "Toilet rusak"]),
                                        ("", "Keamanan", ["Pencurian"])]))

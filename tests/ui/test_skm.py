@@ -91,7 +91,6 @@ def test_offered_after_a_service_request_and_unlinked_from_it(qtbot, window):
     flow = window.flow
     # a request filed through the flow (its screens are tested elsewhere), up to the done screen
     flow.start_report()
-    flow.choose_kind("request")
     flow.choose_service("PLN-PASANG")
     daya = flow.steps[1].options("id")[0][0]
     flow.set_value("description", "Minta pasang baru di los ikan")
