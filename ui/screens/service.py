@@ -12,7 +12,7 @@ from ui import theme
 from ui.flow import SERVICE
 from ui.icons import icon, pixmap
 from ui.screens import Screen
-from ui.widgets import Tile, button, label, name_icon, scroll_area, set_msgid, text_field
+from ui.widgets import Tile, button, clear_layout, label, name_icon, scroll_area, set_msgid, text_field
 
 COLUMNS = 2
 SEARCH_LONG = N_("Cari: misalnya sampah, KTP, air")
@@ -172,11 +172,7 @@ class ServiceScreen(Screen):
             return
         self._built = key
         lay = self.list_layout
-        self.empty.setParent(None)
-        while lay.count():
-            item = lay.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        clear_layout(lay, keep=[self.empty])
         self.tiles = {}
         lang = current_language()
         text = text.strip()
@@ -185,6 +181,7 @@ class ServiceScreen(Screen):
             if not services:
                 lay.addWidget(self.empty)
                 self.empty.setText(_(self.empty.property("msgid")))
+                self.empty.show()
             else:
                 lay.addWidget(self._grid(services, lang))
         else:
