@@ -9,7 +9,8 @@ Made for the ear, not a dump of the widgets:
 
 - tracking codes are spelled one character at a time in their groups
   (``T, 1, M - Z, Q, A, D - 7, S, W, P``); phone numbers digit by digit;
-- dates are words (``Rabu, 25 November``, Babel's CLDR data for id, jv and en);
+- dates are words (``Rabu, 25 November``; in Basa Jawa ``Rebo``), the same words as the
+  screen and the receipt (kiosk/dates.py);
 - other numbers stay numbers (the voice says "dua dari enam");
 - choices are numbered (``Pilihan 1, Pengaduan``);
 - no icon names, and no punctuation a voice would read out (``/`` is "garis miring" to
@@ -28,8 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from babel.dates import format_date
-
+from kiosk.dates import format_date
 from kiosk.i18n import LANGUAGE_NAMES, N_, tr
 
 MODES = ("off", "button", "always")
@@ -58,8 +58,9 @@ def spell_code(code: str) -> str:
 
 
 def say_date(d: date, lang: str) -> str:
-    """``Rabu, 25 November``: weekday, day and month as words (the year is this one or next)."""
-    return format_date(d, "EEEE, d MMMM", locale=lang if lang in VOICE_LANGUAGES else "id")
+    """``Rebo, 25 November``: the date as the screen and the receipt write it (kiosk.dates),
+    without the year (it is this one or the next)."""
+    return format_date(d, lang, year=False)
 
 
 def for_ear(text: str) -> str:

@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 from kiosk import skm
 from kiosk.config import Config
 from kiosk.i18n import N_, tr
-from kiosk.receipts import format_date
+from kiosk.dates import format_date
 from kiosk.skm_store import SkmStore, SkmStoreFull
 from kiosk.tracking import new_code
 from offline_queue import DuplicateRef, Outbox, OutboxFull

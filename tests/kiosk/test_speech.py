@@ -17,7 +17,7 @@ from kiosk.i18n import LANGUAGES, tr
 CODE = "T1MZQAD7SWP"  # shown as T1M-ZQAD-7SWP
 SPELLED = "T, 1, M - Z, Q, A, D - 7, S, W, P"
 DUE = date(2026, 11, 25)  # a Wednesday
-DUE_WORDS = {"id": "Rabu, 25 November", "jv": "Rabu, 25 November", "en": "Wednesday, 25 November"}
+DUE_WORDS = {"id": "Rabu, 25 November", "jv": "Rebo, 25 November", "en": "Wednesday, 25 November"}
 READ_OUT = re.compile(r"[/:;()\[\]{}\u2026*#\"]|\.\.\.")
 
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, _, current_language
-from kiosk.receipts import format_datetime
+from kiosk.dates import format_datetime
 from kiosk.staff import PIN_MAX, PIN_MIN
 from ui import ops, theme
 from ui.flow import STAFF, STAFF_PIN
