@@ -92,14 +92,19 @@ def choices(lang: str, labels: Sequence[str], start: int = 1) -> list[str]:
 
 
 # -- one function per citizen screen ---------------------------------------------------------
-def welcome(lang: str, languages: Sequence[str]) -> str:
-    """The attract screen: greeting, the languages on offer, the two ways in."""
+SURVEY_BUTTON = N_("Nilai layanan kami")  # the survey's button on the welcome and done screens
+
+
+def welcome(lang: str, languages: Sequence[str], *, survey: bool = True) -> str:
+    """The attract screen: greeting, the languages on offer, the two ways in, then the
+    survey's button under them (numbered on: it is a third thing to press)."""
     names = ", ".join(LANGUAGE_NAMES.get(code, code) for code in languages)
+    ways = [tr(lang, N_("Lapor / Ajukan")), tr(lang, N_("Cek status laporan"))]
     return join([
         tr(lang, N_("Selamat datang")),
         tr(lang, N_("Sampaikan pengaduan atau ajukan permohonan layanan di sini. Mudah dan gratis.")),
         f"{tr(lang, N_('Pilih bahasa:'))} {names}" if len(languages) > 1 else "",
-        *choices(lang, [tr(lang, N_("Lapor / Ajukan")), tr(lang, N_("Cek status laporan"))]),
+        *choices(lang, [*ways, tr(lang, SURVEY_BUTTON)] if survey else ways),
     ])
 
 
@@ -190,9 +195,11 @@ def done(
     printed: bool,
     print_message: str = "",
     online: bool = False,
+    survey: bool = False,
 ) -> str:
     """The end: saved, the code spelled (twice: it is what the citizen must keep), the due
-    date as words, where the receipt is (or that staff can reprint it)."""
+    date as words, where the receipt is (or that staff can reprint it); last, when the screen
+    offers it (after a service request), the survey's button by its name."""
     spelled = spell_code(code)
     if printed:
         head = [tr(lang, N_("Terima kasih! Laporan Anda sudah tersimpan.")), print_message,
@@ -210,6 +217,8 @@ def done(
         tr(lang, N_("Akan ditangani paling lambat: {date}"), date=say_date(due, lang)),
         tr(lang, sent),
         tr(lang, N_("Cek status kapan saja dengan kode ini di kios, atau pindai QR dengan ponsel.")),
+        tr(lang, N_("Ingin menilai layanan kami? Tekan {button}. Penilaian tanpa nama."),
+           button=tr(lang, SURVEY_BUTTON)) if survey else "",
     ])
 
 

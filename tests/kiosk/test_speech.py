@@ -42,6 +42,9 @@ def test_welcome_offers_languages_and_the_two_ways_in_numbered(lang):
     assert speech.for_ear(first) in text
     assert tr(lang, "Pilihan {n}: {choice}", n=2, choice="").split("{")[0].split(":")[0] in text
     assert ear(lang, "Cek status laporan") in text
+    # The survey's button, under the two, is the third thing to press, by its own words.
+    assert ear(lang, "Pilihan {n}: {choice}", n=3, choice=tr(lang, "Nilai layanan kami")) in text
+    assert tr(lang, "Nilai layanan kami") not in speech.welcome(lang, ["id"], survey=False)
     # A one-language kiosk does not offer a choice of language.
     assert "Basa Jawa" not in speech.welcome(lang, ["id"])
 
@@ -130,6 +133,16 @@ def test_done_spells_the_code_and_says_the_due_date_in_words(lang, printed):
     else:
         assert ear(lang, "Silakan foto kode dan QR di layar ini. Petugas dapat mencetak ulang tanda terima Anda.") in text
     assert ear(lang, "Laporan Anda akan dikirim otomatis.") in text
+    assert tr(lang, "Nilai layanan kami") not in text, "no survey offered after a complaint"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_done_after_a_request_names_the_survey_button_last(lang):
+    text = heard(speech.done(lang, code=CODE, service_name="KTP baru", due=DUE, printed=True, survey=True))
+    button = tr(lang, "Nilai layanan kami")
+    offer = ear(lang, "Ingin menilai layanan kami? Tekan {button}. Penilaian tanpa nama.", button=button)
+    assert text.endswith(offer + "."), text
+    assert text.index(SPELLED) < text.index(button)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
