@@ -15,9 +15,16 @@ from kiosk.skm import ELEMENT_IDS
 from ui.widgets import clear_layout
 
 
-def widget_count() -> int:
+def widget_count(prefix: str = "", root: QWidget | None = None) -> int:
+    """Live widgets, after Qt's deferred deletions: all of them, or (the tests of a window,
+    where earlier tests' windows may still be going away) those named ``prefix...`` anywhere
+    (a row taken out but never deleted is a parentless widget) plus ``root``'s descendants."""
     QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
-    return len(QApplication.allWidgets())
+    widgets = QApplication.allWidgets()
+    if not prefix and root is None:
+        return len(widgets)
+    inside = set(root.findChildren(QWidget)) if root is not None else set()
+    return sum(1 for w in widgets if w in inside or (prefix and w.objectName().startswith(prefix)))
 
 
 def test_clear_layout_deletes_nested_rows_and_keeps_what_is_kept(qtbot):
@@ -54,7 +61,7 @@ def test_survey_profile_page_rebuilt_without_growing(qtbot, window):
         qtbot.wait(1)
         flow.skm.back()
         qtbot.wait(1)
-        counts.append(widget_count())
+        counts.append(widget_count("skm-", root=window.current))
     assert counts[-1] == counts[0], counts
     assert visible_named(window, "skm-age-45-54").isChecked(), "the age she picked is still shown"
     assert not visible_named(window, "skm-age-55-64").isChecked()
@@ -66,10 +73,10 @@ def test_staff_service_list_rebuilt_without_growing(qtbot, make_window, core):
     picker = ServicePicker(core)
     qtbot.addWidget(picker)
     picker.fill()
-    first = widget_count()
+    first = widget_count("pick-service-", root=picker)
     for _ in range(30):
         picker.fill(current="PSR-KEBERSIHAN")
-    assert widget_count() == first
+    assert widget_count("pick-service-", root=picker) == first
     rows = picker.findChildren(QWidget, "pick-service-PSR-KEBERSIHAN")
     assert len(rows) == 1 and rows[0].isChecked(), "one row per service, the current one ticked"
 
@@ -77,13 +84,15 @@ def test_staff_service_list_rebuilt_without_growing(qtbot, make_window, core):
 def test_service_search_rebuilt_without_growing(qtbot, window):
     window.flow.start_report()
     search = find(window, "service-search")
+    search.setText("xyzzy")  # the no-match notice joins the screen the first time it is shown
     search.setText("sampah")
-    first = widget_count()
+    screen = window.current
+    first = widget_count("service-", root=screen)
     for _ in range(15):
         search.setText("xyzzy")
         search.setText("sampah")
-    assert widget_count() == first
+    assert widget_count("service-", root=screen) == first
     search.setText("xyzzy")
-    empty = window.current.empty
+    empty = screen.empty
     qtbot.waitUntil(empty.isVisible, timeout=2000)  # "nothing matched" is said, not a blank list
     assert empty.text().startswith("Tidak ada layanan yang cocok")
