@@ -125,7 +125,6 @@ def file_one(app, window, i: int) -> str:
     """One citizen: a complaint through every question, saved and printed; the tracking code."""
     flow = window.flow
     flow.start_report()
-    flow.choose_kind("complaint")
     flow.choose_service("UMM-SARAN")
     if i % 2:
         flow.set_anonymous(True)

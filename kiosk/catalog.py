@@ -43,7 +43,6 @@ log = logging.getLogger(__name__)
 BUNDLED_PATH = Path(__file__).with_name("data") / "catalog.json"
 GENERAL_GROUP = "umum"
 SERVICE_TYPES = ("realtime", "batch", "blackbox")
-KINDS = ("complaint", "request")
 INPUT_HINTS = ("text", "digits", "phone", "nik", "stall")
 ICONS = frozenset({
     "market", "stall", "money", "security", "parking", "toilet", "scale", "vehicle", "idcard",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.i18n import LANGUAGES
+from kiosk.kinds import KINDS
 from kiosk.model import Draft, Location, Reporter
 
 
@@ -64,7 +65,7 @@ def draft_from_json(data: Any) -> Draft:
     if language not in LANGUAGES:
         raise DraftFormatError(f"language: must be one of {', '.join(LANGUAGES)}")
     kind = obj.get("kind")
-    if kind not in (None, "complaint", "request"):
+    if kind is not None and kind not in KINDS:
         raise DraftFormatError("kind: must be complaint or request")
     return Draft(
         service_code=obj["service_code"],

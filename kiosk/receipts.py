@@ -7,51 +7,23 @@ the reporter's name, phone, NIK or e-mail, even if a caller put them there.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Any
 
 from kiosk.config import Config
+from kiosk.dates import WIB, format_date, format_datetime  # also imported from here (core, tests)
 from kiosk.duedate import due_date as compute_due_date
 from kiosk.duedate import next_working_day, received_on
 from kiosk.i18n import LANGUAGES, N_, tr
+from kiosk.kinds import known_kind
 from kiosk.signing import receipt_url
 from kiosk.tracking import format_code, parse_code
 from printing import Receipt, Wording, make_printer, qr_png, render_escpos, render_pdf, render_png
-
-WIB = timezone(timedelta(hours=7), "WIB")
 
 TITLES = {
     "complaint": N_("TANDA TERIMA PENGADUAN"),
     "request": N_("TANDA TERIMA PERMOHONAN LAYANAN"),
 }
-MONTHS = {
-    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-           "Oktober", "November", "Desember"),
-    "jv": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-           "Oktober", "November", "Desember"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"),
-}
-WEEKDAYS = {
-    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
-    "jv": ("Senin", "Selasa", "Rebo", "Kemis", "Jemuwah", "Setu", "Ahad"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-
-
-def format_date(d: date, lang: str) -> str:
-    """``Rabu, 25 November 2026``: spelled out, easier for elders than 25/11/2026."""
-    lang = lang if lang in MONTHS else "id"
-    return f"{WEEKDAYS[lang][d.weekday()]}, {d.day} {MONTHS[lang][d.month - 1]} {d.year}"
-
-
-def format_datetime(dt: datetime, lang: str) -> str:
-    """``Senin, 23 November 2026, pukul 10.15 WIB`` (Indonesian writes 10.15, English 10:15)."""
-    local = dt.replace(tzinfo=WIB) if dt.tzinfo is None else dt.astimezone(WIB)
-    clock = f"{local:%H:%M}" if lang == "en" else f"{local:%H.%M}"
-    text = tr(lang, "{date}, pukul {time} WIB", date=format_date(local.date(), lang), time=clock)
-    # keep "pukul 10.15 WIB" on one line: a lone "WIB" at the start of a line reads badly
-    return text.replace(f" {clock}", f"\u00a0{clock}").replace(" WIB", "\u00a0WIB")
 
 
 def _service_name(meta: dict[str, Any], lang: str) -> str:
@@ -71,7 +43,7 @@ def _working_days_between(start: date, due: date) -> int:
 
 
 def _wording(meta: dict[str, Any], lang: str, submitted_at: datetime, due: date, cfg: Config) -> Wording:
-    kind = meta.get("kind") if meta.get("kind") in TITLES else "complaint"
+    kind = known_kind(meta.get("kind"))
     days = _working_days_between(received_on(submitted_at), due)
     saved = (N_("Pengaduan Anda sudah tersimpan dan dikirim otomatis ke {province}.") if kind == "complaint"
              else N_("Permohonan Anda sudah tersimpan dan dikirim otomatis ke {province}."))

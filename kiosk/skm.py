@@ -388,6 +388,12 @@ class Report:
     def sample_enough(self) -> bool:
         return self.respondents >= self.sample_needed and self.respondents > 0
 
+    @property
+    def suggestion_counts(self) -> list[tuple[str, int]]:
+        """Each suggestion once with how many gave it, most frequent first (see
+        :func:`group_suggestions`): what the PDF, ``kiosk skm report`` and ``--json`` show."""
+        return group_suggestions(t for _d, t in self.suggestions)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "from": self.date_from.isoformat() if self.date_from else None,
@@ -401,12 +407,25 @@ class Report:
             "profile": self.profile,
             "answers": {k: {str(a): n for a, n in v.items()} for k, v in self.answer_counts.items()},
             "suggestions": [{"date": d.isoformat(), "text": t} for d, t in self.suggestions],
+            "suggestion_counts": [{"text": t, "count": n} for t, n in self.suggestion_counts],
             "population": self.population,
             "sample_needed": self.sample_needed,
             "sample_enough": self.sample_enough,
             "first_day": self.first_day.isoformat() if self.first_day else None,
             "last_day": self.last_day.isoformat() if self.last_day else None,
         }
+
+
+def group_suggestions(texts: Iterable[str]) -> list[tuple[str, int]]:
+    """The same words from many respondents once, with a count, most frequent first; equal
+    counts keep the order given (the report's: by day).  Twenty-two people asking for a
+    cleaner toilet is one line that says 22, not twenty-two lines that hide the other wishes."""
+    return Counter(texts).most_common()
+
+
+def suggestion_text(text: str, count: int) -> str:
+    """``Toilet kotor (22x)``: the count only where more than one gave it."""
+    return f"{text} ({count}x)" if count > 1 else text
 
 
 def in_period(responses: Iterable[Response], date_from: date | None, date_to: date | None) -> list[Response]:
@@ -445,5 +464,5 @@ __all__ = [
     "AGE_BANDS", "MUTU", "MUTU_LABELS", "KREJCIE_MORGAN", "SkmInvalid", "Response", "Report",
     "parse_response", "parse_many", "nrr", "ikm", "ikm_exact", "mutu", "round2", "required_sample",
     "krejcie_morgan_formula", "build_report", "in_period", "question", "answer_words", "element_name",
-    "check_unit_questions", "clean_suggestion", "age_band",
+    "check_unit_questions", "clean_suggestion", "age_band", "group_suggestions", "suggestion_text",
 ]

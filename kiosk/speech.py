@@ -9,7 +9,8 @@ Made for the ear, not a dump of the widgets:
 
 - tracking codes are spelled one character at a time in their groups
   (``T, 1, M - Z, Q, A, D - 7, S, W, P``); phone numbers digit by digit;
-- dates are words (``Rabu, 25 November``, Babel's CLDR data for id, jv and en);
+- dates are words (``Rabu, 25 November``; in Basa Jawa ``Rebo``), the same words as the
+  screen and the receipt (kiosk/dates.py);
 - other numbers stay numbers (the voice says "dua dari enam");
 - choices are numbered (``Pilihan 1, Pengaduan``);
 - no icon names, and no punctuation a voice would read out (``/`` is "garis miring" to
@@ -28,8 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from babel.dates import format_date
-
+from kiosk.dates import format_date
 from kiosk.i18n import LANGUAGE_NAMES, N_, tr
 
 MODES = ("off", "button", "always")
@@ -58,8 +58,9 @@ def spell_code(code: str) -> str:
 
 
 def say_date(d: date, lang: str) -> str:
-    """``Rabu, 25 November``: weekday, day and month as words (the year is this one or next)."""
-    return format_date(d, "EEEE, d MMMM", locale=lang if lang in VOICE_LANGUAGES else "id")
+    """``Rebo, 25 November``: the date as the screen and the receipt write it (kiosk.dates),
+    without the year (it is this one or the next)."""
+    return format_date(d, lang, year=False)
 
 
 def for_ear(text: str) -> str:
@@ -91,25 +92,20 @@ def choices(lang: str, labels: Sequence[str], start: int = 1) -> list[str]:
 
 
 # -- one function per citizen screen ---------------------------------------------------------
-def welcome(lang: str, languages: Sequence[str]) -> str:
-    """The attract screen: greeting, the languages on offer, the two ways in."""
+SURVEY_BUTTON = N_("Nilai layanan kami")  # the survey's button on the welcome and done screens
+
+
+def welcome(lang: str, languages: Sequence[str], *, survey: bool = True) -> str:
+    """The attract screen: greeting, the languages on offer, the two ways in, then the
+    survey's button under them (numbered on: it is a third thing to press)."""
     names = ", ".join(LANGUAGE_NAMES.get(code, code) for code in languages)
+    ways = [tr(lang, N_("Lapor / Ajukan")), tr(lang, N_("Cek status laporan"))]
     return join([
         tr(lang, N_("Selamat datang")),
         tr(lang, N_("Sampaikan pengaduan atau ajukan permohonan layanan di sini. Mudah dan gratis.")),
         f"{tr(lang, N_('Pilih bahasa:'))} {names}" if len(languages) > 1 else "",
-        *choices(lang, [tr(lang, N_("Lapor / Ajukan")), tr(lang, N_("Cek status laporan"))]),
+        *choices(lang, [*ways, tr(lang, SURVEY_BUTTON)] if survey else ways),
     ])
-
-
-def kind(lang: str) -> str:
-    """Complaint or service request, each with its example."""
-    options = [
-        f"{tr(lang, N_('Pengaduan'))}. {tr(lang, N_('Ada masalah atau keluhan, misalnya sampah, atap bocor, air mati.'))}",
-        f"{tr(lang, N_('Permohonan layanan'))}. "
-        f"{tr(lang, N_('Minta layanan atau informasi, misalnya KTP, KK, pajak kendaraan.'))}",
-    ]
-    return join([tr(lang, N_("Apa yang ingin Anda sampaikan?")), *choices(lang, options)])
 
 
 def services(lang: str, sections: Sequence[tuple[str, str, Sequence[str]]]) -> str:
@@ -199,9 +195,11 @@ def done(
     printed: bool,
     print_message: str = "",
     online: bool = False,
+    survey: bool = False,
 ) -> str:
     """The end: saved, the code spelled (twice: it is what the citizen must keep), the due
-    date as words, where the receipt is (or that staff can reprint it)."""
+    date as words, where the receipt is (or that staff can reprint it); last, when the screen
+    offers it (after a service request), the survey's button by its name."""
     spelled = spell_code(code)
     if printed:
         head = [tr(lang, N_("Terima kasih! Laporan Anda sudah tersimpan.")), print_message,
@@ -219,6 +217,8 @@ def done(
         tr(lang, N_("Akan ditangani paling lambat: {date}"), date=say_date(due, lang)),
         tr(lang, sent),
         tr(lang, N_("Cek status kapan saja dengan kode ini di kios, atau pindai QR dengan ponsel.")),
+        tr(lang, N_("Ingin menilai layanan kami? Tekan {button}. Penilaian tanpa nama."),
+           button=tr(lang, SURVEY_BUTTON)) if survey else "",
     ])
 
 

@@ -14,7 +14,6 @@ already holds (:class:`~offline_queue.DuplicateRef`), so a crash between the han
 from __future__ import annotations
 
 import csv
-from collections import Counter
 import io
 import logging
 from datetime import date, datetime, timedelta, timezone
@@ -25,7 +24,7 @@ from urllib.parse import urlencode
 from kiosk import skm
 from kiosk.config import Config
 from kiosk.i18n import N_, tr
-from kiosk.receipts import format_date
+from kiosk.dates import format_date
 from kiosk.skm_store import SkmStore, SkmStoreFull
 from kiosk.tracking import new_code
 from offline_queue import DuplicateRef, Outbox, OutboxFull
@@ -219,10 +218,9 @@ class Survey:
                           tuple(f"{eid.upper()} {skm.element_name(eid, lang)}: {decimal_text(report.nrr[eid], lang)}"
                                 for eid in report.weakest)))
         notes.append((tr(lang, N_("Profil responden")), tuple(self.profile_lines(report, lang))))
-        if report.suggestions:
-            counted = Counter(t for _d, t in report.suggestions)  # the same words from many: once, with a count
+        if report.suggestions:  # the same words from many: once, with a count
             notes.append((tr(lang, N_("Saran dan masukan")),
-                          tuple(f"{t} ({n}x)" if n > 1 else t for t, n in counted.most_common())))
+                          tuple(skm.suggestion_text(t, n) for t, n in report.suggestion_counts)))
         return SkmSheet(
             header=(k.province, k.regency, self.unit_name()),
             title=tr(lang, N_("Hasil Survei Kepuasan Masyarakat")),

@@ -26,11 +26,11 @@ from ui.steps import NIK_STEP, REPORTER_STEPS, Step, steps_for  # noqa: F401
 log = logging.getLogger(__name__)
 
 # Screen names (what ``screen_changed`` carries).
-WELCOME, KIND, SERVICE, QUESTION, REVIEW, SENDING, DONE, STATUS, STAFF_PIN, STAFF, ASSISTED = (
-    "welcome", "kind", "service", "question", "review", "sending", "done", "status", "staff_pin", "staff",
+WELCOME, SERVICE, QUESTION, REVIEW, SENDING, DONE, STATUS, STAFF_PIN, STAFF, ASSISTED = (
+    "welcome", "service", "question", "review", "sending", "done", "status", "staff_pin", "staff",
     "assisted",
 )
-SCREENS = (WELCOME, KIND, SERVICE, QUESTION, REVIEW, SENDING, DONE, STATUS, STAFF_PIN, STAFF, ASSISTED)
+SCREENS = (WELCOME, SERVICE, QUESTION, REVIEW, SENDING, DONE, STATUS, STAFF_PIN, STAFF, ASSISTED)
 
 class Flow(QObject):
     """Navigation and the draft; see the module docstring."""
@@ -73,8 +73,7 @@ class Flow(QObject):
 
     # -- state ---------------------------------------------------------------------------
     def _reset_state(self) -> None:
-        self.kind: str | None = None
-        self.kind_from_service = True  # "Lapor / Ajukan" lists both kinds; the service decides
+        self.kind: str | None = None  # the chosen service's (both kinds are listed together)
         self.service: Service | None = None
         self.steps: list[Step] = []
         self.step_index = 0
@@ -200,34 +199,20 @@ class Flow(QObject):
         """"Lapor / Ajukan": straight to the services, complaints and requests together (the
         kind follows from the service chosen: one tap fewer than asking it first)."""
         self.kind = None
-        self.kind_from_service = True
         self._go(SERVICE)
 
     def start_status(self) -> None:
         self.lookup_result = None
         self._go(STATUS)
 
-    def choose_kind(self, kind: str) -> None:
-        """Only complaints or only requests (the staff's and older callers' path)."""
-        self.kind = kind
-        self.kind_from_service = False
-        self._go(SERVICE)
-
-    @property
-    def listed_kind(self) -> str | None:
-        """The kind the service screen lists: None for both (complaints, then requests)."""
-        return None if self.kind_from_service else self.kind
-
     def services(self, kind: str | None = None) -> list[Service]:
-        return list(self.core.catalog.services(kind=kind or self.listed_kind))
+        return list(self.core.catalog.services(kind=kind))
 
     def groups(self, kind: str | None = None) -> list:
-        return list(self.core.catalog.groups(kind or self.listed_kind))
+        return list(self.core.catalog.groups(kind))
 
     def search(self, text: str) -> list[Service]:
-        services = self.core.catalog.search(text, self.language)
-        kind = self.listed_kind
-        return [s for s in services if kind is None or s.kind == kind]
+        return list(self.core.catalog.search(text, self.language))
 
     def choose_service(self, code: str) -> None:
         service = self.core.catalog.service(code)
@@ -237,9 +222,8 @@ class Flow(QObject):
             self.values = keep
             self._errors = {}
         self.service = service
-        if self.kind_from_service:
-            self.kind = service.kind
-        self.steps = steps_for(service, self.kind or service.kind)
+        self.kind = service.kind
+        self.steps = steps_for(service, service.kind)
         self.step_index = 0
         self.returning_to_review = False
         self._go(QUESTION)
@@ -308,7 +292,7 @@ class Flow(QObject):
             self._go(QUESTION, remember=False)
             self.step_changed.emit()
             return
-        parents = {KIND: WELCOME, SERVICE: WELCOME if self.kind_from_service else KIND, STATUS: WELCOME, STAFF_PIN: WELCOME, STAFF: WELCOME, DONE: WELCOME}
+        parents = {SERVICE: WELCOME, STATUS: WELCOME, STAFF_PIN: WELCOME, STAFF: WELCOME, DONE: WELCOME}
         if self.screen == DONE:
             self.finish()
             return

@@ -8,6 +8,7 @@ find each button by what it says.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -709,3 +711,28 @@ class LongPress(QWidget):
             ev.accept()
             return True
         return super().event(ev)
+
+
+def clear_layout(layout: QLayout, keep: Iterable[QWidget] = ()) -> None:
+    """Empty ``layout`` so a list can be built afresh, leaving nothing behind.
+
+    Each widget is hidden, taken out of the widget tree at once (a later ``findChild`` by
+    object name finds the new one, not a stale copy) and deleted with ``deleteLater`` (safe
+    when the tap that rebuilds the list came from one of its own buttons); nested layouts
+    are emptied the same way.  Spacers go with their items.  Widgets in ``keep`` (a screen
+    that builds a widget once and re-adds it) are only hidden, still children of the same
+    parent, for the caller to add and ``show()`` again (an explicitly hidden widget stays
+    hidden when a layout takes it back).
+    """
+    kept = set(keep)
+    while layout.count():
+        item = layout.takeAt(0)
+        widget, inner = item.widget(), item.layout()
+        if widget is not None:
+            widget.hide()
+            if widget not in kept:
+                widget.setParent(None)
+                widget.deleteLater()
+        elif inner is not None:
+            clear_layout(inner, kept)
+            inner.deleteLater()

@@ -36,7 +36,6 @@ from ui.icons import icon, pixmap
 from ui.keyboard import NoKeyboard, load_panel
 from ui.screens import Screen
 from ui.screens.done import DoneScreen
-from ui.screens.kind import KindScreen
 from ui.screens.question import QuestionScreen
 from ui.screens.review import ReviewScreen
 from ui.screens.sending import SendingScreen
@@ -52,7 +51,7 @@ from ui.widgets import LongPress, button, label, name_icon, retranslate_tree, se
 log = logging.getLogger(__name__)
 
 SCREEN_CLASSES = (
-    WelcomeScreen, KindScreen, ServiceScreen, QuestionScreen, ReviewScreen,
+    WelcomeScreen, ServiceScreen, QuestionScreen, ReviewScreen,
     SendingScreen, DoneScreen, StatusScreen, StaffPinScreen, StaffScreen, AssistedScreen,
     SurveyScreen, SkmReportScreen,
 )

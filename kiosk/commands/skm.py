@@ -3,7 +3,9 @@
 ``add`` checks every response before storing any: an answer outside 1-4 or a missing element
 is refused with a message naming it (exit 1, nothing stored).  ``report`` prints the IKM of a
 period; ``--json`` is one object on standard output with at least ``respondents``, ``nrr``
-(u1..u9), ``ikm`` and ``mutu``.
+(u1..u9), ``ikm`` and ``mutu``.  Suggestions are grouped as on the PDF (``Toilet kotor (22x)``,
+most frequent first): ``suggestion_counts`` in the JSON, beside every response's own
+``suggestions`` with its day.
 """
 from __future__ import annotations
 
@@ -114,6 +116,8 @@ def run_report(args: argparse.Namespace, cfg: Config) -> int:
     for line in survey.profile_lines(report, lang):
         print("  " + line)
     print("  " + survey.sample_text(report, lang))
-    for d, text in report.suggestions:
-        print(f"  - {d.isoformat()}: {text}")
+    if report.suggestions:  # grouped as on the PDF: "Toilet kotor (22x)", most frequent first
+        print("  " + tr(lang, "Saran dan masukan") + ":")
+        for text, n in report.suggestion_counts:
+            print(f"    - {skm.suggestion_text(text, n)}")
     return 0

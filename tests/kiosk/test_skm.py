@@ -221,3 +221,11 @@ def test_unit_wording_per_language_falls_back_to_the_default():
     assert skm.check_unit_questions(unit) is None
     assert "u10" in skm.check_unit_questions({"u10": "x"})
     assert "fr" in skm.check_unit_questions({"u1": {"fr": "x"}})
+
+
+def test_repeated_suggestions_are_one_line_with_a_count_most_asked_first():
+    texts = ["Antrean lama", "Toilet kotor", "Antrean lama", "Tambah kursi", "Toilet kotor", "Toilet kotor"]
+    grouped = skm.group_suggestions(texts)
+    assert grouped == [("Toilet kotor", 3), ("Antrean lama", 2), ("Tambah kursi", 1)]
+    assert [skm.suggestion_text(t, n) for t, n in grouped] == ["Toilet kotor (3x)", "Antrean lama (2x)", "Tambah kursi"]
+    assert skm.group_suggestions(["B", "A"]) == [("B", 1), ("A", 1)], "equal counts keep the order given"

@@ -17,7 +17,7 @@ from kiosk.i18n import LANGUAGES, tr
 CODE = "T1MZQAD7SWP"  # shown as T1M-ZQAD-7SWP
 SPELLED = "T, 1, M - Z, Q, A, D - 7, S, W, P"
 DUE = date(2026, 11, 25)  # a Wednesday
-DUE_WORDS = {"id": "Rabu, 25 November", "jv": "Rabu, 25 November", "en": "Wednesday, 25 November"}
+DUE_WORDS = {"id": "Rabu, 25 November", "jv": "Rebo, 25 November", "en": "Wednesday, 25 November"}
 READ_OUT = re.compile(r"[/:;()\[\]{}\u2026*#\"]|\.\.\.")
 
 
@@ -42,18 +42,11 @@ def test_welcome_offers_languages_and_the_two_ways_in_numbered(lang):
     assert speech.for_ear(first) in text
     assert tr(lang, "Pilihan {n}: {choice}", n=2, choice="").split("{")[0].split(":")[0] in text
     assert ear(lang, "Cek status laporan") in text
+    # The survey's button, under the two, is the third thing to press, by its own words.
+    assert ear(lang, "Pilihan {n}: {choice}", n=3, choice=tr(lang, "Nilai layanan kami")) in text
+    assert tr(lang, "Nilai layanan kami") not in speech.welcome(lang, ["id"], survey=False)
     # A one-language kiosk does not offer a choice of language.
     assert "Basa Jawa" not in speech.welcome(lang, ["id"])
-
-
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_kind_reads_both_choices_with_their_examples(lang):
-    text = heard(speech.kind(lang))
-    assert text.startswith(tr(lang, "Apa yang ingin Anda sampaikan?"))
-    complaint = text.index(ear(lang, "Pilihan {n}: {choice}", n=1, choice=tr(lang, "Pengaduan")))
-    request = text.index(ear(lang, "Pilihan {n}: {choice}", n=2, choice=tr(lang, "Permohonan layanan")))
-    example = text.index(ear(lang, "Ada masalah atau keluhan, misalnya sampah, atap bocor, air mati."))
-    assert complaint < example < request
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -140,6 +133,16 @@ def test_done_spells_the_code_and_says_the_due_date_in_words(lang, printed):
     else:
         assert ear(lang, "Silakan foto kode dan QR di layar ini. Petugas dapat mencetak ulang tanda terima Anda.") in text
     assert ear(lang, "Laporan Anda akan dikirim otomatis.") in text
+    assert tr(lang, "Nilai layanan kami") not in text, "no survey offered after a complaint"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_done_after_a_request_names_the_survey_button_last(lang):
+    text = heard(speech.done(lang, code=CODE, service_name="KTP baru", due=DUE, printed=True, survey=True))
+    button = tr(lang, "Nilai layanan kami")
+    offer = ear(lang, "Ingin menilai layanan kami? Tekan {button}. Penilaian tanpa nama.", button=button)
+    assert text.endswith(offer + "."), text
+    assert text.index(SPELLED) < text.index(button)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -174,3 +174,39 @@ def test_recording_leaves_no_log_line(tmp_path, caplog):
         with caplog.at_level(logging.DEBUG):
             core.skm.record(RESPONSE)
         assert [r for r in caplog.records if r.name.startswith(("kiosk", "offline_queue"))] == []
+
+
+def test_report_groups_repeated_suggestions_in_text_json_and_pdf(tmp_path):
+    """Twenty-two people asking for the same thing is one line with its count, most asked
+    first, in `kiosk skm report` as on the pinned-up PDF; --json keeps every response too."""
+    import pypdfium2 as pdfium
+    from kiosktest import run_kiosk, write_config
+
+    said = ["Toilet kotor"] * 3 + ["Tambah kursi"] + ["Parkir sempit"] * 2
+    items = [{**RESPONSE, "suggestion": text, "date": f"2026-11-{i + 1:02d}"} for i, text in enumerate(said)]
+    cfg_path = write_config(tmp_path / "kiosk.toml", tmp_path / "data", "http://127.0.0.1:9")
+    f = tmp_path / "skm.json"
+    f.write_text(json.dumps(items), encoding="utf-8")
+    assert run_kiosk(cfg_path, "skm", "add", str(f)).returncode == 0
+
+    text = run_kiosk(cfg_path, "skm", "report").stdout
+    lines = [ln.strip() for ln in text.splitlines()]
+    start = lines.index("Saran dan masukan:")
+    assert lines[start + 1:start + 4] == ["- Toilet kotor (3x)", "- Parkir sempit (2x)", "- Tambah kursi"]
+    assert text.count("Toilet kotor") == 1
+    english = run_kiosk(cfg_path, "skm", "report", "--lang", "en").stdout
+    assert "  Suggestions:" in english
+
+    report = json.loads(run_kiosk(cfg_path, "skm", "report", "--json").stdout)
+    assert report["suggestion_counts"] == [{"text": "Toilet kotor", "count": 3}, {"text": "Parkir sempit", "count": 2},
+                                           {"text": "Tambah kursi", "count": 1}]
+    assert len(report["suggestions"]) == 6  # each response's own, with its day
+
+    pdf_path = tmp_path / "skm.pdf"
+    assert run_kiosk(cfg_path, "skm", "report", "--pdf", str(pdf_path)).returncode == 0
+    doc = pdfium.PdfDocument(str(pdf_path))
+    try:
+        printed = " ".join(doc[0].get_textpage().get_text_range().split())
+    finally:
+        doc.close()
+    assert "Toilet kotor (3x)" in printed and printed.count("Toilet kotor") == 1  # the most asked first

@@ -78,7 +78,6 @@ def skm_tour(qtbot, window, lang: str):
     flow.set_language(lang)
     # after a service request: the offer on the done screen
     flow.start_report()
-    flow.choose_kind("request")
     flow.choose_service("PLN-PASANG")
     flow.set_value("description", "Pasang listrik baru di los ikan")
     flow.set_value("attributes.daya", flow.steps[1].options("id")[0][0])

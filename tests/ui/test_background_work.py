@@ -169,7 +169,6 @@ class _UnansweringPrinter:
 def _file_anonymously(qtbot, flow, text: str) -> None:
     """A suggestion through the Flow, up to the done screen."""
     flow.start_report()
-    flow.choose_kind("complaint")
     flow.choose_service("UMM-SARAN")
     flow.set_anonymous(True)
     flow.set_value("description", text)

@@ -165,3 +165,20 @@ def test_date_and_number_questions(qtbot, window, core, sim):
     assert visible_named(window, "answer").text() == "5000"
     tap_next(qtbot, window)
     assert flow.current_step.field == "location.stall"
+
+
+def test_back_from_the_service_list_is_the_welcome_screen(qtbot, window):
+    """The kind (complaint or request) has no screen of its own: Back from the list of
+    services is the welcome screen, and Back from the first question is the list again."""
+    flow = window.flow
+    tap(qtbot, find(window, "start-report"))
+    assert visible_named(window, "kind-header-complaint") and visible_named(window, "kind-header-request")
+    tap(qtbot, find(window, "back"))
+    assert flow.screen == "welcome" and visible_named(window, "start-report")
+    tap(qtbot, find(window, "start-report"))
+    tap(qtbot, visible_named(window, "service-PSR-KEBERSIHAN"))
+    assert flow.screen == QUESTION
+    tap(qtbot, find(window, "back"))
+    assert flow.screen == "service" and visible_named(window, "service-PSR-KEBERSIHAN")
+    tap(qtbot, find(window, "back"))
+    assert flow.screen == "welcome" and flow.service is None

@@ -66,7 +66,6 @@ def test_path_back_and_edit_from_review(qtbot, flow):
 def test_submit_then_wipe_forgets_the_citizen(qtbot, flow):
     flow.set_language("jv")
     flow.start_report()
-    flow.choose_kind("complaint")
     flow.choose_service("UMM-SARAN")
     flow.set_value("description", "Mohon tambah kursi")
     flow.next()

@@ -38,3 +38,27 @@ def test_switch_language_mid_flow(qtbot, window, core):
     assert error == flow.errors("description")[0].text("en")
     assert error != flow.errors("description")[0].text("id")
     assert flow.draft().language == "en"
+
+
+def test_javanese_due_day_is_the_same_word_on_screen_receipt_and_voice(qtbot, window, core):
+    """The done screen, the printed receipt and the listen button all name the due day in its
+    Javanese form (Rebo, not the Indonesian Rabu): one rule, kiosk/dates.py."""
+    import pypdfium2 as pdfium
+    from uihelpers import file_suggestion
+
+    from kiosk.dates import WEEKDAYS, format_date
+
+    tap(qtbot, find(window, "lang-jv"))
+    file_suggestion(qtbot, window)
+    due = window.flow.submitted.due_date
+    words = format_date(due, "jv")
+    assert words.startswith(WEEKDAYS["jv"][due.weekday()] + ", ")
+    assert words in visible_named(window, "due-date").text()
+    assert format_date(due, "jv", year=False) in window.current.spoken("jv")
+    pdf = max(core.cfg.printer_path.glob("*.pdf"), key=lambda p: p.stat().st_mtime)
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        printed = " ".join(" ".join(page.get_textpage().get_text_range() for page in doc).split())
+    finally:
+        doc.close()
+    assert words in printed.replace("\u00a0", " ")

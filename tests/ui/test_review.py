@@ -11,7 +11,6 @@ from ui.flow import REVIEW
 
 def fill_six_answers(flow) -> None:
     flow.start_report()
-    flow.choose_kind("complaint")
     flow.choose_service("PSR-KEBERSIHAN")
     flow.set_value("description", "Sampah menumpuk di depan los ikan sejak dua hari")
     flow.next()
@@ -54,3 +53,21 @@ def test_review_reaches_every_answer_with_kirim_in_view(qtbot, make_window, core
     # The list gets the room: at least two answers at once even on the smallest panel.
     visible = sum(1 for step, _ in items if _visible_rect(find(window, f"review-value-{step.field}")).height() > 0)
     assert visible >= 2
+
+
+@pytest.mark.parametrize("lang", ["id", "jv", "en"])
+def test_review_names_the_kind_with_the_word_of_the_service_list(qtbot, window, lang):
+    """The list's heading ("Pangaduan" in Basa Jawa) is the word the review puts before the
+    service and the word the listen button says: one word per kind on every screen."""
+    from PySide6.QtWidgets import QLabel
+
+    flow = window.flow
+    flow.set_language(lang)
+    flow.start_report()
+    qtbot.wait(20)
+    heading = find(window, "kind-header-complaint").findChild(QLabel).text()
+    assert heading == {"id": "Pengaduan", "jv": "Pangaduan", "en": "Complaint"}[lang]
+    fill_six_answers(flow)
+    assert flow.screen == REVIEW, flow.all_errors
+    assert find(window, "review-service").text().startswith(f"{heading}: ")
+    assert f"{heading}, " in window.current.spoken(lang)  # the colon is a pause for the ear

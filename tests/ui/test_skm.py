@@ -7,7 +7,7 @@ import pytest
 from test_staff_area import open_staff_area, tap_settled, with_pin
 from uihelpers import find, ops_busy, scroll_into_view, tap, texts_on_screen, type_keys, visible_named
 
-from kiosk.i18n import current_language
+from kiosk.i18n import current_language, tr
 from kiosk.skm import ELEMENT_IDS, answer_words
 
 FAST = (0.8, 0.4)
@@ -91,7 +91,6 @@ def test_offered_after_a_service_request_and_unlinked_from_it(qtbot, window):
     flow = window.flow
     # a request filed through the flow (its screens are tested elsewhere), up to the done screen
     flow.start_report()
-    flow.choose_kind("request")
     flow.choose_service("PLN-PASANG")
     daya = flow.steps[1].options("id")[0][0]
     flow.set_value("description", "Minta pasang baru di los ikan")
@@ -101,6 +100,7 @@ def test_offered_after_a_service_request_and_unlinked_from_it(qtbot, window):
     qtbot.waitUntil(lambda: flow.screen == "done", timeout=15000)
     offer = find(window, "done-skm")
     assert offer.isVisible()
+    assert f"Tekan {offer.text()}" in window.current.spoken("id"), "the listen button names the offer too"
     tap(qtbot, offer)
     assert flow.screen == "skm"
     assert flow.submitted is None and flow.values == {} and flow.service is None  # the request is forgotten
@@ -113,6 +113,16 @@ def test_not_offered_after_a_complaint(qtbot, window):
 
     file_suggestion(qtbot, window)
     assert not find(window, "done-skm").isVisible()
+    assert "Nilai layanan kami" not in window.current.spoken("id")
+
+
+@pytest.mark.parametrize("lang", ["id", "jv", "en"])
+def test_welcome_read_aloud_names_the_survey_button(qtbot, window, lang):
+    tap(qtbot, find(window, f"lang-{lang}"))
+    button = find(window, "start-skm")
+    qtbot.waitUntil(lambda: button.text() == tr(lang, "Nilai layanan kami"), timeout=2000)
+    assert button.isVisible()
+    assert button.text() in window.current.spoken(lang)
 
 
 def test_staff_report_page(qtbot, make_window, make_core, sim):

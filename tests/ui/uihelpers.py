@@ -209,8 +209,6 @@ def tour(qtbot, window, *, typing: bool = True, lang: str | None = None, large: 
     flow.start_report()
     settle()
     yield "service"  # complaints and requests together, under two headings
-    flow.choose_kind("complaint")
-    settle()
     flow.choose_service("PSR-KEAMANAN")
     settle()
     if typing:
@@ -277,7 +275,7 @@ def tour(qtbot, window, *, typing: bool = True, lang: str | None = None, large: 
     yield "status"
     flow.wipe()
     flow.set_language(lang or flow.default_language)
-    flow.choose_kind("request")
+    flow.start_report()
     flow.choose_service("DKC-KTP")
     flow.next()
     flow.set_value("description", "KTP rusak")
@@ -291,7 +289,7 @@ def tour(qtbot, window, *, typing: bool = True, lang: str | None = None, large: 
     yield "question-choices"
     flow.wipe()
     flow.set_language(lang or flow.default_language)
-    flow.choose_kind("complaint")
+    flow.start_report()
     flow.choose_service("PSR-KEBERSIHAN")
     flow.set_value("description", "Sampah")
     flow.next()

@@ -102,7 +102,14 @@ class DoneScreen(Screen):
         outcome = self.flow.print_outcome
         return speech.done(lang, code=sub.tracking_code, service_name=sub.service.name.get(lang), due=sub.due_date,
                            printed=self.flow.printed_ok, print_message=outcome.message if outcome is not None else "",
-                           online=_network(self.core) == "online")
+                           online=_network(self.core) == "online", survey=self._offers_survey())
+
+    def _offers_survey(self) -> bool:
+        """The survey rates a service delivered: it is offered after a service request, unless
+        the unit switched that off (``skm.offer_after_request``); the screen and its spoken
+        text ask this one place."""
+        sub = self.flow.submitted
+        return sub is not None and sub.kind == "request" and self.core.cfg.skm.offer_after_request
 
     def clear(self) -> None:
         for lab in (self.title, self.code, self.service, self.due, self.printing, self.network):
@@ -119,7 +126,7 @@ class DoneScreen(Screen):
         sub = self.flow.submitted
         if sub is None:
             return
-        self.survey.setVisible(sub.kind == "request" and self.core.cfg.skm.offer_after_request)
+        self.survey.setVisible(self._offers_survey())
         lang = current_language()
         ok = self.flow.printed_ok
         if ok:

@@ -5,7 +5,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
 
 from kiosk import speech
-from kiosk.i18n import N_, current_language, tr
+from kiosk.i18n import N_, _, current_language
+from kiosk.kinds import kind_label
 from ui.flow import REVIEW
 from ui.screens import Screen
 from ui.widgets import button, label, scroll_area
@@ -50,13 +51,12 @@ class ReviewScreen(Screen):
 
     def spoken(self, lang: str) -> str:
         flow = self.flow
-        kind = N_("Pengaduan") if flow.kind == "complaint" else N_("Permohonan layanan")
         answers = [
             speech.Answer(step.question(lang), shown, error=flow.error_text(step.field),
                           private=step.editor in PRIVATE_EDITORS and bool(flow.value(step.field)))
             for step, shown in flow.review_items()
         ]
-        return speech.review(lang, kind_name=tr(lang, kind), service_name=flow.service.name.get(lang) if flow.service else "",
+        return speech.review(lang, kind_name=kind_label(flow.kind, lang), service_name=flow.service.name.get(lang) if flow.service else "",
                              answers=answers, error=flow.submit_error)
 
     def enter(self) -> None:
@@ -92,10 +92,7 @@ class ReviewScreen(Screen):
         self._empty()
         flow = self.flow
         lang = current_language()
-        kind = N_("Pengaduan") if flow.kind == "complaint" else N_("Permohonan layanan")
-        from kiosk.i18n import _
-
-        self.service.setText(f"{_(kind)}: {flow.service.name.get(lang) if flow.service else ''}")
+        self.service.setText(f"{kind_label(flow.kind, lang)}: {flow.service.name.get(lang) if flow.service else ''}")
         self.error.setText(flow.submit_error)
         self.error.setVisible(bool(flow.submit_error))
         r = 0

@@ -6,21 +6,18 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk import speech
-from kiosk.i18n import N_, _, current_language, tr
+from kiosk.i18n import N_, _, current_language
+from kiosk.kinds import KIND_LABELS, KINDS, kind_label
 from ui import theme
 from ui.flow import SERVICE
 from ui.icons import icon, pixmap
 from ui.screens import Screen
-from ui.widgets import Tile, button, label, name_icon, scroll_area, set_msgid, text_field
+from ui.widgets import Tile, button, clear_layout, label, name_icon, scroll_area, set_msgid, text_field
 
 COLUMNS = 2
 SEARCH_LONG = N_("Cari: misalnya sampah, KTP, air")
 SEARCH_SHORT = N_("Cari layanan")
 JUMP_ICONS = {"complaint": "complaint", "request": "request"}
-KIND_WORDS = {
-    "complaint": (N_("Pengaduan"), N_("Ada masalah atau keluhan, misalnya sampah, atap bocor, air mati.")),
-    "request": (N_("Permohonan layanan"), N_("Minta layanan atau informasi, misalnya KTP, KK, pajak kendaraan.")),
-}
 
 
 class ServiceScreen(Screen):
@@ -41,8 +38,8 @@ class ServiceScreen(Screen):
         # Both kinds are listed, complaints first: these jump to the requests (or back up)
         # for whoever came for one; no extra step for anyone.
         self.jump_buttons: dict[str, QPushButton] = {}
-        for kind in ("complaint", "request"):
-            b = button(KIND_WORDS[kind][0], JUMP_ICONS[kind], role="link", object_name=f"jump-{kind}")
+        for kind in KINDS:
+            b = button(KIND_LABELS[kind], JUMP_ICONS[kind], role="link", object_name=f"jump-{kind}")
             b.clicked.connect(lambda _=False, k=kind: self._jump(k))
             top.addWidget(b)
             self.jump_buttons[kind] = b
@@ -83,7 +80,7 @@ class ServiceScreen(Screen):
         fm = self.search.fontMetrics()
         set_msgid(self.search, SEARCH_LONG)
         self.title.show()
-        searching = bool(self.search.text().strip()) or self.flow.listed_kind is not None
+        searching = bool(self.search.text().strip())
         for kind, b in self.jump_buttons.items():
             b.setIcon(icon(JUMP_ICONS[kind], theme.NAVY, 96))
             b.setVisible(not searching)
@@ -134,16 +131,14 @@ class ServiceScreen(Screen):
     def _sections(self, text: str) -> list[tuple[str | None, object, list]]:
         """``(kind or None, group or None, services)`` in screen order (what ``_build`` shows,
         for the ear): under the two kinds' headings, complaints' groups then requests' when
-        browsing (one kind listed: no heading), one flat list of matches when searching
-        (empty: nothing matched)."""
+        browsing, one flat list of matches when searching (empty: nothing matched)."""
         text = text.strip()
         if text:
             found = self.flow.search(text)
             return [(None, None, found)] if found else []
-        kinds = [self.flow.listed_kind] if self.flow.listed_kind else ["complaint", "request"]
         sections: list[tuple[str | None, object, list]] = []
-        for kind in kinds:
-            heading = kind if len(kinds) > 1 else None
+        for kind in KINDS:
+            heading = kind
             all_services = self.flow.services(kind)
             seen = set()
             for g in self.flow.groups(kind):
@@ -157,7 +152,7 @@ class ServiceScreen(Screen):
         return sections
 
     def spoken(self, lang: str) -> str:
-        return speech.services(lang, [(tr(lang, KIND_WORDS[kind][0]) if kind else "",
+        return speech.services(lang, [(kind_label(kind, lang) if kind else "",
                                        g.name.get(lang) if g is not None else "",
                                        [s.name.get(lang) for s in members])
                                       for kind, g, members in self._sections(self.search.text())])
@@ -165,23 +160,19 @@ class ServiceScreen(Screen):
     def prebuild(self) -> None:
         """Build the full list ahead of the first "Lapor / Ajukan" (the window calls it once the
         welcome screen is painted): 35 tiles take a noticeable moment to build on a slow PC."""
-        if self.flow.screen == "welcome" and self.flow.kind_from_service:
+        if self.flow.screen == "welcome":
             self._build("")
 
     def _build(self, text: str) -> None:
         """(Re)build the tiles: grouped when browsing, a flat list of matches when searching.
         The same list (language, kinds, words, catalog) is kept, not rebuilt."""
-        key = (current_language(), self.flow.listed_kind, text.strip(),
+        key = (current_language(), text.strip(),
                tuple(s.code for s in self.flow.services()))
         if key == getattr(self, "_built", None) and self.list_layout.count():
             return
         self._built = key
         lay = self.list_layout
-        self.empty.setParent(None)
-        while lay.count():
-            item = lay.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        clear_layout(lay, keep=[self.empty])
         self.tiles = {}
         lang = current_language()
         text = text.strip()
@@ -190,25 +181,23 @@ class ServiceScreen(Screen):
             if not services:
                 lay.addWidget(self.empty)
                 self.empty.setText(_(self.empty.property("msgid")))
+                self.empty.show()
             else:
                 lay.addWidget(self._grid(services, lang))
         else:
-            kinds = [self.flow.listed_kind] if self.flow.listed_kind else ["complaint", "request"]
-            for kind in kinds:
-                if len(kinds) > 1:
-                    lay.addWidget(self._kind_header(kind))
+            for kind in KINDS:
+                lay.addWidget(self._kind_header(kind))
                 self._add_groups(kind, lang)
         lay.addStretch(1)
 
     def _kind_header(self, kind: str) -> QWidget:
         """Complaints first, then service requests: the choice a citizen used to make on a
         screen of its own is now these two headings."""
-        name, _hint = KIND_WORDS[kind]
         w = QWidget()
         col = QVBoxLayout(w)
         col.setContentsMargins(0, 12, 0, 0)
         col.setSpacing(2)
-        col.addWidget(label(name, role="title", wrap=False))  # one or two words
+        col.addWidget(label(KIND_LABELS[kind], role="title", wrap=False))  # one or two words
         w.setObjectName(f"kind-header-{kind}")
         return w
 

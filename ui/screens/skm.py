@@ -22,7 +22,7 @@ from ui import ops, theme
 from ui.icons import pixmap
 from ui.screens import Screen
 from ui.skm_flow import SKM, STAFF_SKM, SUGGESTION_PAGE
-from ui.widgets import ChoiceList, button, label, set_msgid, text_area
+from ui.widgets import ChoiceList, button, clear_layout, label, set_msgid, text_area
 
 log = logging.getLogger(__name__)
 
@@ -239,12 +239,9 @@ class SurveyScreen(Screen):
         self.page.setWidgetResizable(True)  # re-fit the scrolled page now: it does not shrink by itself
 
     def _build_profile(self, fields: tuple[str, ...], lang: str) -> None:
-        while self.profile_layout.count():
-            it = self.profile_layout.takeAt(0)
-            w = it.widget()
-            if w is not None:
-                w.hide()
-                w.setParent(None)
+        # The captions and choice lists are built once per field and re-added (they keep the
+        # answer picked): only the stretch goes.
+        clear_layout(self.profile_layout, keep=[*self._profile_labels.values(), *self._choices.values()])
         by_field = {p["field"]: p for p in self.core.skm.profile_choices(lang)}
         for f in fields:
             spec = by_field[f]

@@ -16,12 +16,12 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, _, current_language
-from kiosk.receipts import format_datetime
+from kiosk.dates import format_datetime
 from kiosk.staff import PIN_MAX, PIN_MIN
 from ui import ops, theme
 from ui.flow import STAFF, STAFF_PIN
 from ui.screens import Screen
-from ui.widgets import NumPad, button, label, numeric_field, scroll_area, set_msgid, text_field
+from ui.widgets import NumPad, button, clear_layout, label, numeric_field, scroll_area, set_msgid, text_field
 
 log = logging.getLogger(__name__)
 
@@ -149,13 +149,7 @@ class ServicePicker(QWidget):
         self.lay.setSpacing(8)
 
     def fill(self, current: str = "") -> None:
-        while self.lay.count():
-            it = self.lay.takeAt(0)
-            w = it.widget()
-            if w is not None:
-                w.hide()
-                w.setParent(None)
-                w.deleteLater()
+        clear_layout(self.lay)
         lang = current_language()
         for s in sorted(self.core.catalog.services(), key=lambda s: s.name.get(lang) or s.code):
             b = button("", role="choice", object_name=f"pick-service-{s.code}")

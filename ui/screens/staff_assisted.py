@@ -13,6 +13,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, _, current_language
+from kiosk.kinds import kind_label
 from ui.flow import ASSISTED, Step
 from ui.screens import Screen
 from ui.screens.staff import STAFF_STYLE, ServicePicker
@@ -154,9 +155,8 @@ class AssistedScreen(Screen):
         if service is None:
             set_msgid(self.service_label, N_("Pilih layanan yang diminta warga."))
         else:
-            kind = _("Pengaduan") if service.kind == "complaint" else _("Permohonan layanan")
             self.service_label.setProperty("msgid", None)
-            self.service_label.setText(f"{kind}: {service.name.get(lang) or service.code}  ·  {service.code}")
+            self.service_label.setText(f"{kind_label(service.kind, lang)}: {service.name.get(lang) or service.code}  ·  {service.code}")
 
     # -- the form ----------------------------------------------------------------------------
     def _teardown(self) -> None:
