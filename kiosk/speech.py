@@ -28,8 +28,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from babel.dates import format_date
-
 from kiosk.i18n import LANGUAGE_NAMES, N_, tr
 
 MODES = ("off", "button", "always")
@@ -59,6 +57,8 @@ def spell_code(code: str) -> str:
 
 def say_date(d: date, lang: str) -> str:
     """``Rabu, 25 November``: weekday, day and month as words (the year is this one or next)."""
+    from babel.dates import format_date  # (babel: ~40 ms, not at start-up)
+
     return format_date(d, "EEEE, d MMMM", locale=lang if lang in VOICE_LANGUAGES else "id")
 
 
