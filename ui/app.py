@@ -1,6 +1,7 @@
 """Entry point of the touch UI: ``run_app(core)`` (called by ``kiosk run`` / ``kiosk demo``)."""
 from __future__ import annotations
 
+import linecache
 import logging
 import signal
 import socket
@@ -134,9 +135,14 @@ def run_app(core: Any, *, exit_after_start: bool = False) -> int:
     def _open_core() -> None:
         if hasattr(core, "open"):
             core.open()
+        linecache.clearcache()  # (see _finished) at once: the screens built next reuse that memory
         window.core_opened()
 
     def _finished() -> None:
+        # PySide6 reads the source of every module imported after it (shibokensupport's
+        # feature check, through ``linecache``), and the core's are imported after the
+        # paint now: ~5 MB of source text nobody reads again (a traceback reads it anew).
+        linecache.clearcache()
         log.info("start-up finished: every screen built")
         if exit_after_start:
             log.info("welcome screen painted and start-up finished; exiting as asked")
