@@ -787,6 +787,9 @@ class MainWindow(QWidget):
 
     def show_kiosk(self) -> None:
         """Full screen (or a window for demos); with no window manager, the screen's geometry."""
+        # The layout's size hints before the native window exists: set afterwards they would
+        # be pushed to a live window (a warning on the offscreen platform, a resize elsewhere).
+        self.layout().activate()
         screen = QGuiApplication.primaryScreen()
         if self.fullscreen and screen is not None:
             self.setGeometry(screen.geometry())
