@@ -7,32 +7,31 @@ where the UI calls them from a worker thread (``submit``, ``print_receipt``,
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable
-
+from typing import TYPE_CHECKING, Any, Callable
 
 from kiosk import clock as clock_mod
 from kiosk import datadir
-from kiosk.catalog import Catalog, UnknownService
 from kiosk.clock import now_wib
 from kiosk.config import Config
-from kiosk.duedate import due_date
 from kiosk.i18n import N_, tr
 from kiosk.model import Draft, FieldError, Service
-from kiosk.payload import build_body
-from kiosk.receipts import build_receipt, format_date, format_datetime, printer_from_config, render_qr_png
-from kiosk.signing import receipt_url
 from kiosk.staff import PinGate, PinResult
-from kiosk.survey import Survey
 from kiosk.tracking import InvalidCode, format_code, new_code, parse_code, prefix_for
-from kiosk.validation import normalize, validate, validate_field
-from offline_queue import FaultKind, Open311Client, OutboxFull, StateError, SyncStatus, SyncWorker
 from printing import PrinterError, Receipt, Wording
+
+# The rest is imported where it is used: the outbox and HTTP client (offline_queue: requests,
+# sqlite_utils), the catalog, receipts and printer back-ends (reportlab, qrcode, PIL, escpos),
+# validation (phonenumbers) and due dates (holidays) cost ~0.4 s that the touch UI's welcome
+# screen does not need; ``KioskCore(open_later=True)`` lets it paint first (issue #10).
+if TYPE_CHECKING:
+    from offline_queue import FaultKind, Open311Client, SyncStatus
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +84,8 @@ class Submitted:
     kind: str
 
     def due_text(self, lang: str) -> str:
+        from kiosk.receipts import format_date
+
         return format_date(self.due_date, lang)
 
 
@@ -110,6 +111,8 @@ class StatusResult:
 
 
 def client_from_config(cfg: Config) -> Open311Client:
+    from offline_queue import Open311Client
+
     s = cfg.server
     return Open311Client(s.base_url, s.api_key, s.jurisdiction_id,
                          timeout=(s.connect_timeout_s, s.timeout_s), deadline_s=s.request_deadline_s,
@@ -120,47 +123,123 @@ def client_from_config(cfg: Config) -> Open311Client:
 class KioskCore:
     """The kiosk's use cases over one outbox, one catalog, one printer and one sync worker."""
 
+    #: What :meth:`open` makes; reading one of them before opens the core (``__getattr__``).
+    _OPENED_PARTS = frozenset({
+        "outbox", "catalog", "client", "_lookup_client", "_time_client", "_clock_sources",
+        "printer", "worker", "catalog_keeper", "skm",
+    })
+
     def __init__(self, cfg: Config, *, start_sync: bool = True, printer: Any | None = None,
-                 clock: Callable[[], datetime] = now_wib):
+                 clock: Callable[[], datetime] = now_wib, open_later: bool = False):
+        """``open_later``: open the outbox, catalog, clients and printer (and start syncing, if
+        ``start_sync``) only in :meth:`open`, which the touch UI calls once its welcome screen
+        is painted; whatever needs one of them first opens them then, waiting for it."""
         self.cfg = cfg
         self.clock = clock
-        self.outbox = datadir.open_outbox(cfg)
-        self.catalog = Catalog.open(cfg)
-        self.client = client_from_config(cfg)  # the sync worker's (a Session is not shared across threads)
-        self._lookup_client = client_from_config(cfg)  # status lookups from the UI's worker threads
-        self._lookup_lock = threading.Lock()
-        # Every answer's Date header teaches the kiosk's clock the real time (kiosk/clock.py);
-        # its own client, short timeouts, so asking never holds up a citizen's status lookup.
-        s = cfg.server
-        self._time_client = Open311Client(s.base_url, s.api_key, s.jurisdiction_id,
-                                          timeout=(min(3.0, s.connect_timeout_s), min(5.0, s.timeout_s)))
-        self._clock_sources = [lambda c=c: c.last_server_date
-                               for c in (self.client, self._lookup_client, self._time_client)]
-        for source in self._clock_sources:
-            clock_mod.CLOCK.add_source(source)
-        self.printer = printer if printer is not None else printer_from_config(cfg)
         self.prefix = prefix_for(cfg.kiosk.id, cfg.kiosk.tracking_prefix)
-        self.worker = SyncWorker(
-            self.outbox, self.client,
-            retry_base=cfg.server.retry_base_s, retry_cap=cfg.server.retry_cap_s,
-            on_unknown_service=self._refresh_catalog_quietly,
-            reconcile=cfg.server.dedupe != "idempotency-key",
-        )
-        from kiosk.catalog_refresh import CatalogKeeper
-
-        # Its own client: a requests.Session is not shared across threads.
-        self.catalog_keeper = CatalogKeeper(self.catalog, client_from_config(cfg), cfg.server.catalog_refresh_h)
-        self.skm = Survey(cfg, self.outbox, prefix=self.prefix, today=lambda: self.clock().date(), wake=self.worker.wake)
+        self._given_printer = printer
+        self._lookup_lock = threading.Lock()
+        self._start_sync = start_sync
+        self._open_lock = threading.Lock()
+        self._opening_thread: int | None = None
+        self._opened = False
+        self._sync_subscribers: list[Callable[[SyncStatus], None]] = []
+        self._catalog_subscribers: list[Callable[[], None]] = []
+        self._catalog_unsubscribers: dict[int, Callable[[], None]] = {}
         self._printer_state = "unknown"
         self.last_export_path: Path | None = None
         self._stop = threading.Event()
         self._housekeeper: threading.Thread | None = None
-        if start_sync:
+        self._started = False
+        if not open_later:
+            self.open()
+
+    def __getattr__(self, name: str) -> Any:
+        # Reached only when ``name`` is not set yet: a part of an unopened core opens it.
+        parts = type(self)._OPENED_PARTS
+        if name in parts and self.__dict__.get("_opening_thread") != threading.get_ident():
+            self.open()
+            if name in self.__dict__:
+                return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @property
+    def opened(self) -> bool:
+        return self._opened
+
+    def open(self) -> None:
+        """Open the outbox, the catalog, the clients and the printer, and start syncing if asked
+        (idempotent, thread-safe: a second caller waits for the first).  Nothing is set until
+        all of it opened, so a failure (a read-only data dir) leaves the core unopened and
+        raises here, to whoever needed it."""
+        if self._opened:
+            return
+        with self._open_lock:
+            if self._opened:
+                return
+            self._opening_thread = threading.get_ident()
+            try:
+                parts = self._open_parts()
+            finally:
+                self._opening_thread = None
+            self.__dict__.update(parts)
+            for source in self._clock_sources:
+                clock_mod.CLOCK.add_source(source)
+            for callback in self._sync_subscribers:
+                self.worker.subscribe(callback)
+            self._sync_subscribers.clear()
+            for callback in self._catalog_subscribers:
+                self._catalog_unsubscribers[id(callback)] = self.catalog_keeper.subscribe(callback)
+            self._catalog_subscribers.clear()
+            self._opened = True
+        if self._start_sync:
             self.start()
+
+    def _open_parts(self) -> dict[str, Any]:
+        from kiosk.catalog import Catalog
+        from kiosk.catalog_refresh import CatalogKeeper
+        from kiosk.receipts import printer_from_config
+        from kiosk.survey import Survey
+        from offline_queue import Open311Client, SyncWorker
+
+        cfg = self.cfg
+        outbox = datadir.open_outbox(cfg)
+        try:
+            catalog = Catalog.open(cfg)
+            client = client_from_config(cfg)  # the sync worker's (a Session is not shared across threads)
+            lookup_client = client_from_config(cfg)  # status lookups from the UI's worker threads
+            # Every answer's Date header teaches the kiosk's clock the real time (kiosk/clock.py);
+            # its own client, short timeouts, so asking never holds up a citizen's status lookup.
+            s = cfg.server
+            time_client = Open311Client(s.base_url, s.api_key, s.jurisdiction_id,
+                                        timeout=(min(3.0, s.connect_timeout_s), min(5.0, s.timeout_s)))
+            printer = self._given_printer if self._given_printer is not None else printer_from_config(cfg)
+            worker = SyncWorker(
+                outbox, client,
+                retry_base=cfg.server.retry_base_s, retry_cap=cfg.server.retry_cap_s,
+                on_unknown_service=self._refresh_catalog_quietly,
+                reconcile=cfg.server.dedupe != "idempotency-key",
+            )
+            # Its own client: a requests.Session is not shared across threads.
+            keeper = CatalogKeeper(catalog, client_from_config(cfg), cfg.server.catalog_refresh_h)
+            skm = Survey(cfg, outbox, prefix=self.prefix, today=lambda: self.clock().date(), wake=worker.wake)
+        except BaseException:
+            outbox.close()
+            raise
+        return {
+            "outbox": outbox, "catalog": catalog, "client": client, "_lookup_client": lookup_client,
+            "_time_client": time_client,
+            "_clock_sources": [lambda c=c: c.last_server_date for c in (client, lookup_client, time_client)],
+            "printer": printer, "worker": worker, "catalog_keeper": keeper, "skm": skm,
+        }
 
     # -- life cycle -------------------------------------------------------------------------
     def start(self) -> None:
         """Start syncing and the hourly erasure of personal data past its retention."""
+        self.open()
+        if self._started:
+            return
+        self._started = True
         self.worker.start()
         self.catalog_keeper.start()  # at start, on a schedule, and a technician's refresh picked up
         self._housekeeper = threading.Thread(target=self._housekeeping, name="kiosk-housekeeping", daemon=True)
@@ -168,6 +247,9 @@ class KioskCore:
 
     def close(self) -> None:
         self._stop.set()
+        with self._open_lock:  # (an open under way finishes first)
+            if not self._opened:
+                return  # nothing was opened: nothing to stop, and nothing to open now
         self.worker.stop()
         self.catalog_keeper.stop()
         for source in self._clock_sources:
@@ -235,6 +317,8 @@ class KioskCore:
         False (the refresh failed, or the server still lists it) tells the sync worker the 404
         came from elsewhere (a wrong base_url, a proxy) and the item must be retried, not dropped.
         """
+        from kiosk.catalog import UnknownService
+
         log.warning("server refused service %s by name; refreshing the catalog", service_code)
         try:
             self.catalog.refresh(self.client)
@@ -253,6 +337,9 @@ class KioskCore:
         return self.catalog.service(code)
 
     def validate(self, draft: Draft) -> list[FieldError]:
+        from kiosk.catalog import UnknownService
+        from kiosk.validation import normalize, validate
+
         try:
             service = self.catalog.service(draft.service_code)
         except UnknownService:
@@ -260,6 +347,9 @@ class KioskCore:
         return validate(normalize(draft, service), service, self.cfg)
 
     def validate_field(self, draft: Draft, field_path: str) -> list[FieldError]:
+        from kiosk.catalog import UnknownService
+        from kiosk.validation import normalize, validate_field
+
         try:
             service = self.catalog.service(draft.service_code)
         except UnknownService:  # the catalog changed under the citizen's feet
@@ -268,6 +358,12 @@ class KioskCore:
 
     def submit(self, draft: Draft) -> Submitted:
         """Validate and commit the submission durably; only then may a receipt be printed."""
+        from kiosk.duedate import due_date
+        from kiosk.payload import build_body
+        from kiosk.signing import receipt_url
+        from kiosk.validation import normalize
+        from offline_queue import OutboxFull
+
         errors = self.validate(draft)
         if errors:
             raise SubmitRefused(errors)
@@ -332,6 +428,8 @@ class KioskCore:
         return item
 
     def receipt(self, code_text: str, lang: str | None = None):
+        from kiosk.receipts import build_receipt
+
         item = self._item(code_text)
         return build_receipt(item.meta, item.ref, self.cfg, lang or item.meta.get("language", "id"))
 
@@ -357,6 +455,9 @@ class KioskCore:
         return self.print_receipt(code_text, lang)
 
     def qr_png(self, code_text: str, px: int) -> bytes:
+        from kiosk.receipts import render_qr_png
+        from kiosk.signing import receipt_url
+
         item = self._item(code_text)
         submitted_at = datetime.fromisoformat(item.meta["submitted_at"])
         return render_qr_png(receipt_url(item.ref, submitted_at, self.cfg.receipt), px)
@@ -423,14 +524,39 @@ class KioskCore:
 
     # -- sync -------------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[SyncStatus], None]) -> None:
+        """``callback(status)`` on the worker's thread at every sync event; before :meth:`open`
+        it is kept and handed to the worker when it exists (subscribing opens nothing)."""
+        if not self._opened:
+            with self._open_lock:
+                if not self._opened:
+                    self._sync_subscribers.append(callback)
+                    return
         self.worker.subscribe(callback)
 
     def subscribe_catalog(self, callback: Callable[[], None]) -> Callable[[], None]:
         """``callback()`` (on a background thread) whenever the catalog in use changed: a
-        scheduled or refusal-driven refresh, or ``kiosk catalog refresh`` in another process."""
+        scheduled or refusal-driven refresh, or ``kiosk catalog refresh`` in another process.
+        Before :meth:`open` nothing is opened: the catalog keeper gets it when it exists."""
+        if not self._opened:
+            with self._open_lock:
+                if not self._opened:
+                    self._catalog_subscribers.append(callback)
+                    return lambda: self._unsubscribe_catalog(callback)
         return self.catalog_keeper.subscribe(callback)
 
-    def sync_status(self) -> SyncStatus:
+    def _unsubscribe_catalog(self, callback: Callable[[], None]) -> None:
+        with self._open_lock:
+            if callback in self._catalog_subscribers:
+                self._catalog_subscribers.remove(callback)
+                return
+            unsubscribe = self._catalog_unsubscribers.pop(id(callback), None)
+        if unsubscribe is not None:
+            unsubscribe()
+
+    def sync_status(self) -> SyncStatus | None:
+        """The worker's status; None while the core is not opened yet (``open_later``)."""
+        if not self._opened:
+            return None
         return self.worker.status
 
     def sync_now(self) -> None:
@@ -458,6 +584,8 @@ class KioskCore:
         It carries no citizen data and no real tracking code, so it can never be mistaken for
         a receipt (its title says what it is).
         """
+        from kiosk.receipts import format_datetime
+
         lang = lang or self.cfg.default_language
         now = self.clock()
         k = self.cfg.kiosk
@@ -589,6 +717,8 @@ class KioskCore:
     def requeue_reason(self, reason: str) -> int:
         """Re-queue, unchanged, every dead item the server rejected with ``reason``, in one
         action (staff fixed what the server complained about); returns how many."""
+        from offline_queue import StateError
+
         n = 0
         for item in self.outbox.dead_items():
             if (item.last_error or "") != reason:
@@ -623,29 +753,36 @@ class KioskCore:
         self.worker.wake()
 
 
-#: What staff read for each kind of delivery fault (DESIGN.md's answer table); ``{reason}``
-#: is the server's own words. None: no fault worth a sentence.
-_FAULT_TEXT = {
-    FaultKind.OFFLINE: N_("Kios tidak tersambung ke server (jaringan mati atau tidak ada internet). Laporan tetap tersimpan dan dikirim otomatis."),
-    FaultKind.NOT_OPEN311: N_("Kios tidak tersambung ke server (jaringan mati atau tidak ada internet). Laporan tetap tersimpan dan dikirim otomatis."),
-    FaultKind.TIMEOUT: N_("Server tidak menjawab tepat waktu. Sebelum mengirim ulang, kios memeriksa dulu apakah laporan sudah diterima, jadi tidak ada laporan ganda."),
-    FaultKind.CONNECTION_LOST: N_("Server tidak menjawab tepat waktu. Sebelum mengirim ulang, kios memeriksa dulu apakah laporan sudah diterima, jadi tidak ada laporan ganda."),
-    FaultKind.TOO_LARGE: N_("Server provinsi sedang bermasalah. Kios mencoba lagi otomatis."),
-    FaultKind.SERVER: N_("Server provinsi sedang bermasalah. Kios mencoba lagi otomatis."),
-    FaultKind.INTERNAL: N_("Server provinsi sedang bermasalah. Kios mencoba lagi otomatis."),
-    FaultKind.KEY_REFUSED: N_("Server menolak kunci API kios ini, pengiriman dihentikan. Hubungi teknisi untuk memeriksa kunci di konfigurasi."),
-    FaultKind.REPEATED_REFUSAL: N_("Server menolak beberapa laporan berturut-turut dengan alasan yang sama, jadi pengiriman dihentikan dan tidak ada laporan yang dibuang. Hubungi teknisi. Alasan server: {reason}"),
-    FaultKind.SERVICE_REFUSED: N_("Server menolak satu layanan: {reason}. Laporan untuk layanan itu ditahan; laporan lain tetap dikirim."),
-    FaultKind.UNKNOWN_SERVICE: N_("Server menolak sebuah laporan: {reason}"),
-    FaultKind.REJECTED: N_("Server menolak sebuah laporan: {reason}"),
-}
+@functools.cache
+def _fault_texts() -> dict[FaultKind, str]:
+    """What staff read for each kind of delivery fault (DESIGN.md's answer table); ``{reason}``
+    is the server's own words. None: no fault worth a sentence.  (A function: building it
+    imports offline_queue, which the welcome screen does not need.)"""
+    from offline_queue import FaultKind
+
+    return {
+        FaultKind.OFFLINE: N_("Kios tidak tersambung ke server (jaringan mati atau tidak ada internet). Laporan tetap tersimpan dan dikirim otomatis."),
+        FaultKind.NOT_OPEN311: N_("Kios tidak tersambung ke server (jaringan mati atau tidak ada internet). Laporan tetap tersimpan dan dikirim otomatis."),
+        FaultKind.TIMEOUT: N_("Server tidak menjawab tepat waktu. Sebelum mengirim ulang, kios memeriksa dulu apakah laporan sudah diterima, jadi tidak ada laporan ganda."),
+        FaultKind.CONNECTION_LOST: N_("Server tidak menjawab tepat waktu. Sebelum mengirim ulang, kios memeriksa dulu apakah laporan sudah diterima, jadi tidak ada laporan ganda."),
+        FaultKind.TOO_LARGE: N_("Server provinsi sedang bermasalah. Kios mencoba lagi otomatis."),
+        FaultKind.SERVER: N_("Server provinsi sedang bermasalah. Kios mencoba lagi otomatis."),
+        FaultKind.INTERNAL: N_("Server provinsi sedang bermasalah. Kios mencoba lagi otomatis."),
+        FaultKind.KEY_REFUSED: N_("Server menolak kunci API kios ini, pengiriman dihentikan. Hubungi teknisi untuk memeriksa kunci di konfigurasi."),
+        FaultKind.REPEATED_REFUSAL: N_("Server menolak beberapa laporan berturut-turut dengan alasan yang sama, jadi pengiriman dihentikan dan tidak ada laporan yang dibuang. Hubungi teknisi. Alasan server: {reason}"),
+        FaultKind.SERVICE_REFUSED: N_("Server menolak satu layanan: {reason}. Laporan untuk layanan itu ditahan; laporan lain tetap dikirim."),
+        FaultKind.UNKNOWN_SERVICE: N_("Server menolak sebuah laporan: {reason}"),
+        FaultKind.REJECTED: N_("Server menolak sebuah laporan: {reason}"),
+    }
 
 
 def fault_text(fault: FaultKind | None, *, paused: bool = False) -> str | None:
     """The msgid staff read for a fault kind (never derived from the message text)."""
+    from offline_queue import FaultKind
+
     if paused and fault not in (FaultKind.KEY_REFUSED, FaultKind.REPEATED_REFUSAL):
         fault = FaultKind.KEY_REFUSED
-    return None if fault is None else _FAULT_TEXT.get(fault)
+    return None if fault is None else _fault_texts().get(fault)
 
 
 def _localized(names: Any, lang: str) -> str:
@@ -659,6 +796,15 @@ def _parse_date(text: str | None) -> date | None:
         return date.fromisoformat(text) if text else None
     except ValueError:
         return None
+
+
+def __getattr__(name: str) -> Any:
+    # ``from kiosk.core import format_date`` (older callers) without importing receipts at start.
+    if name == "format_date":
+        from kiosk.receipts import format_date
+
+        return format_date
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

@@ -12,8 +12,6 @@ from typing import Any
 
 from kiosk.config import Config
 from kiosk.dates import WIB, format_date, format_datetime  # also imported from here (core, tests)
-from kiosk.duedate import due_date as compute_due_date
-from kiosk.duedate import next_working_day, received_on
 from kiosk.i18n import LANGUAGES, N_, tr
 from kiosk.kinds import known_kind
 from kiosk.signing import receipt_url
@@ -35,6 +33,8 @@ def _service_name(meta: dict[str, Any], lang: str) -> str:
 
 def _working_days_between(start: date, due: date) -> int:
     """How many working days the promise is (the catalog may set it per service)."""
+    from kiosk.duedate import next_working_day  # (holidays: ~80 ms, not at start-up)
+
     days, day = 0, start
     while day < due and days < 366:
         day = next_working_day(day)
@@ -43,6 +43,8 @@ def _working_days_between(start: date, due: date) -> int:
 
 
 def _wording(meta: dict[str, Any], lang: str, submitted_at: datetime, due: date, cfg: Config) -> Wording:
+    from kiosk.duedate import received_on
+
     kind = known_kind(meta.get("kind"))
     days = _working_days_between(received_on(submitted_at), due)
     saved = (N_("Pengaduan Anda sudah tersimpan dan dikirim otomatis ke {province}.") if kind == "complaint"
@@ -83,6 +85,8 @@ def build_receipt(meta: dict[str, Any], code: str, cfg: Config, lang: str) -> Re
     submitted_at = datetime.fromisoformat(meta["submitted_at"])
     if submitted_at.tzinfo is None:
         submitted_at = submitted_at.replace(tzinfo=WIB)
+    from kiosk.duedate import due_date as compute_due_date
+
     due_text = meta.get("due_date")
     due = date.fromisoformat(due_text) if due_text else compute_due_date(submitted_at, cfg.receipt.due_working_days)
     kiosk_id = str(meta.get("kiosk_id") or cfg.kiosk.id)

@@ -46,8 +46,6 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import phonenumbers
-
 from kiosk.config import Config
 from kiosk.i18n import N_
 from kiosk.model import Attribute, AttributeValue, Draft, FieldError, Location, Reporter, Service
@@ -168,6 +166,8 @@ def phone_problem(text: str) -> str | None:
         return M_PHONE_SHORT
     if len(nsn) > 12:
         return M_PHONE_LONG
+    import phonenumbers  # here: ~70 ms the kiosk's welcome screen does not wait for
+
     try:
         number = phonenumbers.parse(compact, "ID")
     except phonenumbers.NumberParseException:
@@ -189,6 +189,8 @@ def normalize_phone(text: str) -> str:
     cleaned = clean_text(text, multiline=False)
     if not cleaned or phone_problem(cleaned) is not None:
         return cleaned
+    import phonenumbers
+
     number = phonenumbers.parse(_phone_candidate(cleaned), "ID")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

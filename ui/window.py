@@ -9,7 +9,8 @@ screen; each screen only says what to read through ``Screen.spoken``).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
@@ -225,10 +226,52 @@ class LockDown(QObject):
         return False
 
 
+class Screens(Mapping):
+    """The window's screens by name, each built the first time it is asked for.
+
+    Only the welcome screen is built before the first paint; the window builds the others
+    one per event-loop turn after it (``MainWindow.build_screens_later``), and any screen
+    asked for sooner is built there and then.  ``get`` and ``built`` never build: they are
+    for code that only needs to reach a screen that exists (a volume shown, inputs cleared).
+    """
+
+    def __init__(self, classes: tuple[type[Screen], ...], make: Callable[[type[Screen]], Screen]) -> None:
+        self._classes = {cls.name: cls for cls in classes}
+        self._make = make
+        self._built: dict[str, Screen] = {}
+
+    def __getitem__(self, name: str) -> Screen:
+        screen = self._built.get(name)
+        if screen is None:
+            screen = self._built[name] = self._make(self._classes[name])
+        return screen
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._classes)
+
+    def __len__(self) -> int:
+        return len(self._classes)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._classes
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self._built.get(name, default)
+
+    def built(self) -> list[Screen]:
+        return list(self._built.values())
+
+    def unbuilt(self) -> list[str]:
+        return [name for name in self._classes if name not in self._built]
+
+
 class MainWindow(QWidget):
     """The one top-level window; see the module docstring."""
 
     exit_requested = Signal()  # staff confirmed "Keluar dari mode kios"
+    #: Once, just after the first paint of the window (the welcome screen is on the glass):
+    #: ``ui.app.run_app`` then opens the core and loads what the welcome screen did not need.
+    first_painted = Signal()
 
     def __init__(
         self,
@@ -260,12 +303,10 @@ class MainWindow(QWidget):
         self.header = self._build_header()
         root.addWidget(self.header)
         self.stack = QStackedWidget()
-        self.screens: dict[str, Screen] = {}
-        for cls in SCREEN_CLASSES:
-            s = cls(self.flow)
-            self.screens[s.name] = s
-            self.stack.addWidget(s)
-            s.nav_changed.connect(self._update_nav)
+        self._compact = False
+        self._painted = False
+        self.screens = Screens(SCREEN_CLASSES, self._make_screen)
+        self.screens[WELCOME]  # the stack's first, and current, screen
         root.addWidget(self.stack, 1)
         root.addWidget(self._build_nav())
         # The keyboard's QML scene is built when a citizen leaves the welcome screen
@@ -282,12 +323,7 @@ class MainWindow(QWidget):
         self.flow.wiped.connect(self._wiped)
         self.flow.answers_cleared.connect(self._clear_inputs)
         self.bridge.status_changed.connect(self._sync_status)
-        self.bridge.status_changed.connect(self.screens["staff"].sync_changed)
-        self.bridge.catalog_changed.connect(self.screens["service"].catalog_changed)
-        self.screens["staff"].printer_used.connect(self._refresh_printer)
         self.flow.submit_finished.connect(self._refresh_printer)
-        self.screens["staff"].volume_changed.connect(self.listen.set_volume)
-        self.screens["staff"].volume_test.connect(self.listen.hear_volume)
         self.quit_on_exit = True  # tests turn this off: quitting would end pytest-qt's loop
         QApplication.instance().focusChanged.connect(self._focus_changed)
         self.lockdown = LockDown(self)
@@ -303,14 +339,57 @@ class MainWindow(QWidget):
         self.printer_timer = QTimer(self)
         self.printer_timer.setInterval(15000)
         self.printer_timer.timeout.connect(self._refresh_printer)
-        self.printer_timer.start()
         self._show_screen(WELCOME)
+        if getattr(core, "opened", True):  # an opened core: its numbers now, as before
+            self.core_opened()
+        self._language_changed(self.flow.language)
+
+    def _make_screen(self, cls: type[Screen]) -> Screen:
+        """Build one screen and wire it in (``Screens`` calls this on first use)."""
+        s = cls(self.flow, self.stack)  # a child from the start: never a window of its own
+        self.stack.addWidget(s)
+        s.nav_changed.connect(self._update_nav)
+        if self._compact:
+            s.set_compact(True)
+        if s.name == "staff":
+            self.bridge.status_changed.connect(s.sync_changed)
+            s.printer_used.connect(self._refresh_printer)
+            s.volume_changed.connect(self.listen.set_volume)
+            s.volume_test.connect(self.listen.hear_volume)
+        elif s.name == "service":
+            self.bridge.catalog_changed.connect(s.catalog_changed)
+        if s.name == "staff":
+            QTimer.singleShot(0, self, self.listen._staff_volume)  # once ``screens`` holds it
+        return s
+
+    def core_opened(self) -> None:
+        """The core's outbox and printer are there: show their state, and keep asking the printer."""
         try:
-            self._sync_status(core.sync_status())
+            self._sync_status(self.core.sync_status())
         except Exception:
             log.warning("sync status not available yet")
         self._refresh_printer()
-        self._language_changed(self.flow.language)
+        if not self.printer_timer.isActive():
+            self.printer_timer.start()
+
+    def build_screens_later(self, on_done: Callable[[], None] | None = None) -> None:
+        """Build the screens not built yet, one per event-loop turn (a tap in between is
+        handled at once), so the first "Lapor" or "Cek status" finds its screen ready."""
+        left = self.screens.unbuilt()
+        if not left or getattr(self, "_shut", False):
+            if on_done is not None:
+                on_done()
+            return
+        self.screens[left[0]]
+        QTimer.singleShot(0, self, lambda: self.build_screens_later(on_done))
+
+    def paintEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+        super().paintEvent(ev)
+        if not self._painted:
+            # The children paint right after this, in the same pass: the next turn of the
+            # event loop comes after the whole window is on the glass.
+            self._painted = True
+            QTimer.singleShot(0, self, self.first_painted.emit)
 
     # -- building -------------------------------------------------------------------------
     def _build_header(self) -> QWidget:
@@ -507,8 +586,9 @@ class MainWindow(QWidget):
         self.header.setVisible(not visible or not short)
         m = 2 if visible and short else 8
         self.nav.layout().setContentsMargins(40, m, 40, m)
-        for screen in self.screens.values():
-            screen.set_compact(visible and short)
+        self._compact = visible and short
+        for screen in self.screens.built():
+            screen.set_compact(self._compact)
         if visible:
             QTimer.singleShot(0, self, self._ensure_field_visible)
 
@@ -631,7 +711,7 @@ class MainWindow(QWidget):
         focus = QApplication.focusWidget()
         if focus is not None:
             focus.clearFocus()
-        for s in self.screens.values():
+        for s in self.screens.built():  # a screen not built yet holds nothing
             s.clear()
         # Belt and braces: any text field anywhere (signals off: the draft is already gone).
         for w in self.findChildren(QLineEdit) + self.findChildren(QPlainTextEdit):
@@ -692,7 +772,7 @@ class MainWindow(QWidget):
         if not getattr(self, "_prebuilt", False):
             # Once the welcome screen is up: the service list, so the first "Lapor" is quick.
             self._prebuilt = True
-            QTimer.singleShot(PREBUILD_MS, self, self.screens["service"].prebuild)
+            QTimer.singleShot(PREBUILD_MS, self, lambda: self.screens["service"].prebuild())
             if self.listen.speaker is not None:
                 QTimer.singleShot(PREBUILD_MS, self, self.listen.speaker.start)
 
@@ -706,6 +786,9 @@ class MainWindow(QWidget):
 
     def show_kiosk(self) -> None:
         """Full screen (or a window for demos); with no window manager, the screen's geometry."""
+        # The layout's size hints before the native window exists: set afterwards they would
+        # be pushed to a live window (a warning on the offscreen platform, a resize elsewhere).
+        self.layout().activate()
         screen = QGuiApplication.primaryScreen()
         if self.fullscreen and screen is not None:
             self.setGeometry(screen.geometry())
