@@ -185,6 +185,7 @@ def test_export_asks_which_usb_stick(qtbot, make_window, core, tmp_path, monkeyp
     window = make_window(core)
     open_staff_area(qtbot, window)
     tap(qtbot, find(window, "staff-export"))
+    qtbot.waitUntil(lambda: visible(window, "export-target-1"), timeout=5000)  # listed off the GUI thread
     choice = find(window, "export-target-1")
     assert choice.text().endswith("KINGSTON")
     tap(qtbot, choice)
@@ -198,7 +199,7 @@ def test_no_usb_stick_says_so(qtbot, make_window, core, monkeypatch):
     window = make_window(core)
     open_staff_area(qtbot, window)
     tap(qtbot, find(window, "staff-export"))
-    assert "flashdisk" in find(window, "staff-message").text().lower()
+    qtbot.waitUntil(lambda: "flashdisk" in find(window, "staff-message").text().lower(), timeout=5000)
 
 
 def test_leaving_kiosk_mode_asks_first(qtbot, make_window, core):
@@ -235,7 +236,7 @@ def test_configured_stick_not_plugged_in_writes_nothing(qtbot, make_window, make
     window = make_window(core)
     open_staff_area(qtbot, window)
     tap(qtbot, find(window, "staff-export"))
-    assert "flashdisk" in find(window, "staff-message").text().lower()
+    qtbot.waitUntil(lambda: "flashdisk" in find(window, "staff-message").text().lower(), timeout=5000)
     assert not stick.exists()
 
 

@@ -26,7 +26,7 @@ def test_a_hung_stick_holds_neither_the_staff_area_nor_the_pin_check(qtbot, make
     window = make_window(core)
     open_staff_area(qtbot, window)
     tap(qtbot, find(window, "staff-export"))
-    assert "Mengekspor" in find(window, "staff-message").text()
+    qtbot.waitUntil(lambda: "Mengekspor" in find(window, "staff-message").text(), timeout=5000)
     assert not find(window, "staff-export").isEnabled()  # no second export on top of the first
 
     # The queue figures still refresh, and leaving and logging in again still works.

@@ -598,24 +598,25 @@ class StaffScreen(Screen):
                 on_error=lambda e: self._say(_("Gagal mengirim ulang.")), lane=ops.STAFF)
 
     def _export(self) -> None:
-        try:
-            targets = self.core.export_targets()
-        except Exception:
-            log.exception("listing export targets failed")
-            targets = []
+        # Listing /media stats every mount: a stick that hangs would freeze the screen, so the
+        # listing runs on the media lane like the export itself.
+        self.export.setEnabled(False)
+
+        def failed(_exc) -> None:
+            log.warning("listing export targets failed")
+            self._targets_found([])
+
+        ops.run(self.core.export_targets, on_done=self._targets_found, on_error=failed, lane=ops.MEDIA)
+
+    def _targets_found(self, targets: list[Path]) -> None:
+        self.export.setEnabled(True)
         if self.core.cfg.staff.export_dir and targets:
             self._export_to(targets[0])
             return
         if not targets:
             self._say(_("Tidak ada flashdisk terpasang. Pasang flashdisk, lalu tekan lagi."))
             return
-        while self.targets_box.count():
-            it = self.targets_box.takeAt(0)
-            w = it.widget()
-            if w is not None:
-                w.hide()
-                w.setParent(None)
-                w.deleteLater()
+        clear_layout(self.targets_box)
         for i, path in enumerate(targets):
             b = button("", "send", role="choice", object_name=f"export-target-{i}")
             b.setText(str(path))
