@@ -12,8 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QEvent, QPoint
 from PySide6.QtGui import QImage, QPainter, QRegion
+from PySide6.QtWidgets import QApplication
 from uihelpers import tour
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -27,6 +28,11 @@ if ALL:
 
 
 def grab(window):
+    # What a person sees is painted after pending layouts are done: settle them first (a grab
+    # straight after a rebuild showed the review's rows on top of each other).
+    for _ in range(3):
+        QApplication.sendPostedEvents(None, QEvent.LayoutRequest)
+        QApplication.processEvents()
     kb = window.keyboard
     if not kb.isVisible():
         return window.grab().toImage()
