@@ -116,11 +116,16 @@ class QuestionScreen(Screen):
         """Size the pad's keys to the panel: every key, the field and Back/Next stay in view
         without scrolling, from 1024x768 with large text to 1920x1080.
 
-        ``theme.touch_min_px``: 15 mm whatever the panel's resolution."""
+        ``theme.touch_min_px``: 15 mm whatever the panel's resolution.  The date picker is fitted
+        to the width here too (its steppers and "Hari ini" must not be cut at 1024 pixels)."""
+        m = self.body.contentsMargins()
+        if isinstance(self.editor, DateTimePicker):
+            column = (self.width() - m.left() - m.right() - self.left_layout.contentsMargins().right()
+                      - self.scroll.verticalScrollBar().sizeHint().width())
+            self.editor.fit_width(column, theme.touch_min_px(self.window().height()))
         pad = self.pad
         if pad is None:
             return
-        m = self.body.contentsMargins()
         width = self.width() - m.left() - m.right()
         top_h = self.top.heightForWidth(width) if self.top.hasHeightForWidth() else self.top.sizeHint().height()
         avail_h = self.height() - m.top() - m.bottom() - top_h - self.body.spacing() - 16
@@ -191,6 +196,10 @@ class QuestionScreen(Screen):
                 if w is not None:
                     w.hide()
                     w.deleteLater()
+        if self.anonymous_button is not None and self.top_layout.indexOf(self.anonymous_button) >= 0:
+            self.top_layout.removeWidget(self.anonymous_button)
+            self.anonymous_button.hide()
+            self.anonymous_button.deleteLater()
         self.editor = self.field = self.pad = self.anonymous_button = self.phrases = None
         self.fields, self.part_labels, self.part_hints, self.part_errors = {}, {}, {}, {}
 
@@ -258,8 +267,9 @@ class QuestionScreen(Screen):
             self.phrases.show()
         if self.anonymous_button is not None:
             if self.fields:
-                # The contact screen: "no name" first, where it shows above the keyboard.
-                self.editor_holder.insertWidget(0, self.anonymous_button)
+                # The contact screen: "no name" first, across the whole width (beside the pad
+                # its words would not fit), where it shows above the letter keyboard too.
+                self.top_layout.addWidget(self.anonymous_button)
             else:
                 self.editor_holder.addWidget(self.anonymous_button)
             self.anonymous_button.show()
