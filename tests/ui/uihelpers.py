@@ -204,6 +204,11 @@ def tour(qtbot, window, *, typing: bool = True, lang: str | None = None, large: 
     if lang:
         flow.set_language(lang)
     settle()
+    try:  # the welcome screen re-arranges itself over a few passes (large text, language)
+        qtbot.waitUntil(lambda: window.current._fits(), timeout=2000)
+    except Exception:  # noqa: BLE001 (pytest-qt's TimeoutError): shown as it is
+        pass
+    settle()
     yield "welcome"
     flow.start_report()
     settle()

@@ -352,6 +352,13 @@ class QuestionScreen(Screen):
             for field, w in self.fields.items():
                 if w is obj:
                     self._set_active(field)
+        if isinstance(obj, PadField) and obj in self.fields.values():
+            # The pad only adds at the end: a second tap on the phone field must not select
+            # the number (the next key would replace it all).
+            if ev.type() == QEvent.MouseButtonDblClick:
+                return True
+            if ev.type() == QEvent.MouseButtonRelease:
+                QTimer.singleShot(0, obj, lambda f=obj: (f.deselect(), f.end(False)))
         return super().eventFilter(obj, ev)
 
     def _set_active(self, field: str) -> None:
