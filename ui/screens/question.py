@@ -180,6 +180,8 @@ class QuestionScreen(Screen):
     def enter(self) -> None:
         if self.step is not self.flow.current_step:
             self._build()
+        if self.flow.active_field in self.fields:  # (the review's "Ubah" of that row)
+            self.field = self.fields[self.flow.active_field]
         self._focus()
 
     def clear(self) -> None:
