@@ -647,7 +647,7 @@ class DateTimePicker(QWidget):
     def fit_width(self, width: int, button_px: int) -> None:
         """Lay the picker out for ``width`` pixels: roomy steppers where they fit, else
         ``button_px`` buttons (a fingertip on this panel) and tighter gaps; the one-tap days
-        beside the time where they fit, else on their own row above the steppers."""
+        beside the time where they fit on a tall panel, else on their own row above the steppers."""
         months = _MONTHS.get(_current_language(), _MONTHS["id"])
         fm = self.month.value_label.fontMetrics()
         widest_month = max(months, key=fm.horizontalAdvance)
@@ -663,7 +663,9 @@ class DateTimePicker(QWidget):
                 break
         self.roomy = roomy
         time_need = sum(w.sizeHint().width() for w in (self.hour, self.minute, self.today, self.yesterday)) + 3 * gap
-        beside = time_need <= width
+        # On a short panel (768 lines) the one-tap days go first too: they are the usual
+        # answer and must show without scrolling, the steppers are for other days.
+        beside = time_need <= width and self.window().height() > 800
         if beside != self.quick_beside:
             self.quick_beside = beside
             for b in (self.today, self.yesterday):

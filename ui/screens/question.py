@@ -153,6 +153,7 @@ class QuestionScreen(Screen):
         self._fit_field()
         # Called whenever the letter keyboard comes or goes: the pad shows only once it is gone.
         self._sync_pad()
+        self._show_hint()
 
     def _fit_field(self) -> None:
         # Four lines of the answer while the keyboard is up (three must show; a long hint in
@@ -377,7 +378,11 @@ class QuestionScreen(Screen):
         the first key), nor over the phone pad on the contact screen (it is about the name,
         and the pad's four rows need the room)."""
         on_pad = bool(self.fields) and isinstance(self.field, PadField)
-        self.hint.setVisible(bool(self.hint.text()) and not self.compact and not on_pad)
+        # On the contact screen the "no name" button sits above the fields: while the letter
+        # keyboard is up, at any panel size, the hint gives its room to the name field.
+        kb = getattr(self.window(), "keyboard", None)
+        on_keys = bool(self.fields) and bool(kb is not None and kb.isVisible())
+        self.hint.setVisible(bool(self.hint.text()) and not self.compact and not on_pad and not on_keys)
 
     def _activate(self, field: str) -> None:
         """Put the citizen on ``field`` (focus brings the right keyboard)."""
