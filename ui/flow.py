@@ -21,7 +21,7 @@ from kiosk.model import Draft, FieldError, Location, Reporter, Service
 from ui import ops
 from ui.i18n import switch_language
 # The questions themselves (Step, steps_for) live in ui.steps; re-exported for older imports.
-from ui.steps import NIK_STEP, REPORTER_STEPS, Step, steps_for  # noqa: F401
+from ui.steps import CONTACT_STEP, NIK_STEP, REPORTER_STEPS, Step, steps_for  # noqa: F401
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,9 @@ class Flow(QObject):
         self.service: Service | None = None
         self.steps: list[Step] = []
         self.step_index = 0
+        # The field the citizen is on in a step of several (the contact screen): the screen
+        # focuses it, and so shows its keyboard (letters for the name, the pad for the phone).
+        self.active_field = ""
         self.values: dict[str, Any] = {}
         self.anonymous = False
         self._errors: dict[str, list[FieldError]] = {}
@@ -158,12 +161,14 @@ class Flow(QObject):
         )
 
     def review_items(self) -> list[tuple[Step, str]]:
-        """``(step, shown value)`` for the review screen, in question order."""
+        """``(step, shown value)`` for the review screen, in question order; a screen of
+        several questions (name and phone) gives a row per question."""
         out = []
-        for step in self.steps:
-            if self._skipped(step):
-                continue
-            out.append((step, self.display_value(step)))
+        for screen in self.steps:
+            for step in screen.parts or (screen,):
+                if self._skipped(step):
+                    continue
+                out.append((step, self.display_value(step)))
         return out
 
     def display_value(self, step: Step) -> str:
@@ -225,25 +230,43 @@ class Flow(QObject):
         self.kind = service.kind
         self.steps = steps_for(service, service.kind)
         self.step_index = 0
+        self.active_field = ""
         self.returning_to_review = False
         self._go(QUESTION)
         self.step_changed.emit()
 
     def _skipped(self, step: Step) -> bool:
+        """Not asked, nor shown in the review: the phone of an anonymous citizen.  (The
+        contact screen itself is never skipped: "no name" is chosen on it.)"""
         return step.editor == "phone" and self.anonymous
 
+    def step_of(self, field: str) -> int | None:
+        """Index of the screen that asks ``field`` (the contact screen for name and phone)."""
+        return next((i for i, s in enumerate(self.steps) if field in s.fields), None)
+
     def validate_current(self) -> list[FieldError]:
+        """Check every field of the current screen; the first refused one becomes the active
+        field, so the screen focuses it (its error is named by ``FieldError.field``)."""
         step = self.current_step
         if step is None:
             return []
-        if step.editor == "name" and self.anonymous:
-            errs: list[FieldError] = []
-        else:
-            errs = list(self.core.validate_field(self.draft(), step.field))
-        if errs:
-            self._errors[step.field] = errs
-        else:
-            self._errors.pop(step.field, None)
+        draft = self.draft()
+        errs: list[FieldError] = []
+        first = ""
+        for field in step.fields:
+            part = step.part(field)
+            if self.anonymous and part is not None and part.editor in ("name", "phone"):
+                mine: list[FieldError] = []
+            else:
+                mine = list(self.core.validate_field(draft, field))
+            if mine:
+                self._errors[field] = mine
+                first = first or field
+            else:
+                self._errors.pop(field, None)
+            errs += mine
+        if first:
+            self.active_field = first
         self.errors_changed.emit()
         return errs
 
@@ -253,6 +276,7 @@ class Flow(QObject):
             return False
         if self.validate_current():
             return False
+        self.active_field = ""
         if self.returning_to_review:
             self.returning_to_review = False
             self._go(REVIEW, remember=False)
@@ -281,6 +305,7 @@ class Flow(QObject):
                 i -= 1
             if i >= 0:
                 self.step_index = i
+                self.active_field = ""
                 self.step_changed.emit()
                 return
             self._go(SERVICE, remember=False)
@@ -317,14 +342,16 @@ class Flow(QObject):
         self.answers_cleared.emit()
 
     def edit(self, field: str) -> None:
-        """From the review: change one answer, then come straight back."""
-        for i, step in enumerate(self.steps):
-            if step.field == field:
-                self.step_index = i
-                self.returning_to_review = True
-                self._go(QUESTION, remember=False)
-                self.step_changed.emit()
-                return
+        """From the review: change one answer, then come straight back (on the contact
+        screen, with the field of the row tapped active)."""
+        i = self.step_of(field)
+        if i is None:
+            return
+        self.step_index = i
+        self.active_field = field
+        self.returning_to_review = True
+        self._go(QUESTION, remember=False)
+        self.step_changed.emit()
 
     # -- submit and print ----------------------------------------------------------------
     def submit(self) -> None:
@@ -378,9 +405,10 @@ class Flow(QObject):
             for e in errors:
                 self._errors.setdefault(e.field, []).append(e)
             self.errors_changed.emit()
-            first = next((i for i, s in enumerate(self.steps) if s.field in self._errors), None)
+            first = next((i for i, s in enumerate(self.steps) if set(s.fields) & set(self._errors)), None)
             if first is not None:
                 self.step_index = first
+                self.active_field = next(f for f in self.steps[first].fields if f in self._errors)
                 self.returning_to_review = True
                 self._go(QUESTION, remember=False)
                 self.step_changed.emit()

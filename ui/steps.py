@@ -1,7 +1,8 @@
 """The questions of a service, as the citizen is asked them (no Qt: testable on its own).
 
 ``steps_for(service, kind)`` turns a catalog service into the ordered ``Step`` list the flow
-walks: what happened, the service's own questions, the NIK when needed, stall and contact.
+walks: what happened, the service's own questions, the NIK when needed, stall and contact
+(name and phone on one screen).
 Each step knows how it is typed through the core's ``kiosk.inputs.input_spec`` (one rule in
 one place for limits and keypads).
 """
@@ -31,7 +32,7 @@ class Step:
 
     ``field`` is the dotted path the core's ``FieldError.field`` uses; ``editor`` is the
     kind of input the screen builds (text, string, number, datetime, single, multi,
-    stall, name, phone, nik).
+    stall, name, phone, nik, and ``contact``: name and phone together, see ``parts``).
     """
 
     field: str
@@ -40,6 +41,20 @@ class Step:
     question_msgid: str = ""
     hint_msgid: str = ""
     icon: str = "edit"
+    # A screen that asks several questions at once (the contact screen: name and phone):
+    # each part keeps its own field, editor and limits; errors and the review name the part.
+    parts: tuple["Step", ...] = ()
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The fields this screen fills (its parts', or its own)."""
+        return tuple(p.field for p in self.parts) if self.parts else (self.field,)
+
+    def part(self, field: str) -> "Step | None":
+        """The part asking ``field`` (the step itself when it has no parts)."""
+        if not self.parts:
+            return self if field == self.field else None
+        return next((p for p in self.parts if p.field == field), None)
 
     @property
     def input(self) -> InputSpec:
@@ -77,11 +92,17 @@ NIK_STEP = Step("reporter.nik", "nik", question_msgid=N_("Nomor Induk Kependuduk
 REPORTER_STEPS = (
     Step("location.stall", "stall", question_msgid=N_("Nomor kios atau los (jika ada)"),
          hint_msgid=N_("Boleh dikosongkan. Tekan Lanjut jika tidak ada."), icon="stall"),
-    Step("reporter.name", "name", question_msgid=N_("Siapa nama Anda?"),
-         hint_msgid=N_("Nama tidak dicetak di tanda terima. Anda boleh tidak menyebutkan nama."), icon="user"),
-    Step("reporter.phone", "phone", question_msgid=N_("Nomor HP untuk kabar perkembangan"),
-         hint_msgid=N_("Contoh: 0812 3456 7890. Wajib diisi bila Anda menyebutkan nama."), icon="phone"),
+    # Name and phone on one screen (issue #10: fewer screens for a first-timer): the name on
+    # the letter keyboard, the phone on the pad; "no name" is one tap and skips both.
+    Step("reporter", "contact", question_msgid=N_("Nama dan nomor HP"),
+         hint_msgid=N_("Nama tidak dicetak di tanda terima. Anda boleh tidak menyebutkan nama."), icon="user",
+         parts=(
+             Step("reporter.name", "name", question_msgid=N_("Siapa nama Anda?"), icon="user"),
+             Step("reporter.phone", "phone", question_msgid=N_("Nomor HP untuk kabar perkembangan"),
+                  hint_msgid=N_("Contoh: 0812 3456 7890. Wajib diisi bila Anda menyebutkan nama."), icon="phone"),
+         )),
 )
+CONTACT_STEP = REPORTER_STEPS[-1]
 
 
 def steps_for(service: Service, kind: str) -> list[Step]:

@@ -567,6 +567,18 @@ class Stepper(QWidget):
             self.on_step(delta)
         self.changed.emit()
 
+    def set_size(self, button_px: int, widest: str = "") -> None:
+        """Buttons ``button_px`` square and the value as wide as ``widest`` needs (a narrow
+        panel with large text: three steppers side by side must fit its width)."""
+        for b in (self.minus, self.plus):
+            # A local rule: the theme's stepper minimum is the roomy size.
+            b.setStyleSheet(f"min-width: {button_px - 4}px; min-height: {button_px - 4}px;")
+            b.setFixedSize(button_px, button_px)
+        fm = self.value_label.fontMetrics()
+        need = max(fm.horizontalAdvance(widest or self.value_label.text()), fm.horizontalAdvance(self.value_label.text()))
+        self.value_label.setMinimumWidth(max(need + 8, 0) if widest else 120)
+        self.updateGeometry()
+
     def set_text(self, text: str) -> None:
         self.value_label.setText(text)
         caption = _(self._caption_msgid)
@@ -600,6 +612,12 @@ class DateTimePicker(QWidget):
         date_row.setSpacing(24)
         time_row = QHBoxLayout()
         time_row.setSpacing(24)
+        # "Hari ini" / "Kemarin" go here, above the steppers, where they do not fit beside
+        # the time (1024 pixels with large text): never cut, and the usual answer first.
+        self.quick_row = QHBoxLayout()
+        self.quick_row.setSpacing(24)
+        self.date_row, self.time_row = date_row, time_row
+        self.roomy = True
         self.day = Stepper(N_("Tanggal"))
         self.month = Stepper(N_("Bulan"))
         self.year = Stepper(N_("Tahun"))
@@ -619,11 +637,49 @@ class DateTimePicker(QWidget):
         # One tap for the usual answers, beside the time.
         time_row.addWidget(self.today, 0, Qt.AlignBottom)
         time_row.addWidget(self.yesterday, 0, Qt.AlignBottom)
+        self.quick_row.addStretch(1)
+        self.quick_beside = True
+        lay.addLayout(self.quick_row)
         lay.addLayout(date_row)
         lay.addLayout(time_row)
         self.today.clicked.connect(lambda: self._set_day(0))
         self.yesterday.clicked.connect(lambda: self._set_day(-1))
         self._show()
+
+    def fit_width(self, width: int, button_px: int) -> None:
+        """Lay the picker out for ``width`` pixels: roomy steppers where they fit, else
+        ``button_px`` buttons (a fingertip on this panel) and tighter gaps; the one-tap days
+        beside the time where they fit on a tall panel, else on their own row above the steppers."""
+        months = _MONTHS.get(_current_language(), _MONTHS["id"])
+        fm = self.month.value_label.fontMetrics()
+        widest_month = max(months, key=fm.horizontalAdvance)
+        widest = {self.day: "28", self.month: widest_month, self.year: "2088", self.hour: "23", self.minute: "55"}
+        for roomy in (True, False):
+            for stepper, text in widest.items():
+                stepper.set_size(theme.TOUCH_MIN_PX if roomy else button_px, "" if roomy else text)
+            gap = 24 if roomy else 12
+            for row in (self.date_row, self.time_row, self.quick_row):
+                row.setSpacing(gap)
+            date_need = sum(s.sizeHint().width() for s in (self.day, self.month, self.year)) + 2 * gap
+            if date_need <= width:
+                break
+        self.roomy = roomy
+        time_need = sum(w.sizeHint().width() for w in (self.hour, self.minute, self.today, self.yesterday)) + 3 * gap
+        # On a short panel (768 lines) the one-tap days go first too: they are the usual
+        # answer and must show without scrolling, the steppers are for other days.
+        beside = time_need <= width and self.window().height() > 800
+        if beside != self.quick_beside:
+            self.quick_beside = beside
+            for b in (self.today, self.yesterday):
+                self.time_row.removeWidget(b)
+                self.quick_row.removeWidget(b)
+            if beside:
+                self.time_row.addWidget(self.today, 0, Qt.AlignBottom)
+                self.time_row.addWidget(self.yesterday, 0, Qt.AlignBottom)
+            else:
+                self.quick_row.insertWidget(0, self.today)
+                self.quick_row.insertWidget(1, self.yesterday)
+        self.updateGeometry()
 
     def _set_day(self, days_back: int) -> None:
         d = (self._now + timedelta(days=days_back)).date()
@@ -674,6 +730,12 @@ class DateTimePicker(QWidget):
     def retranslate(self) -> None:
         retranslate_tree(self)
         self._show()
+
+
+def _current_language() -> str:
+    from kiosk.i18n import current_language
+
+    return current_language()
 
 
 _MONTHS = {

@@ -1,4 +1,4 @@
-"""Never lose a digit: the stall and phone steps tapped with real touch events on every panel.
+"""Never lose a digit: the stall and the contact screen's phone tapped with real touch events on every panel.
 
 The issue this guards against: a tap on the numeric field also opened Qt Virtual Keyboard,
 the page scrolled, the pad's bottom row slid behind the Back/Next bar and the tap meant for
@@ -9,8 +9,8 @@ Back/Next must be fully on screen and apart, and the outbox must hold exactly wh
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent, QObject, QRect, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 from uihelpers import find, next_, pad_keys, stall_name_phone, tap, type_keys, visible_named
 
 from kiosk.inputs import input_spec
@@ -73,7 +73,8 @@ def test_stall_and_phone_by_touch_save_exactly_what_was_tapped(qtbot, make_windo
     visible_named(window, "answer").setPlainText("Tolong tambah tempat sampah")
     next_(qtbot, window)
 
-    stall_name_phone(qtbot, window, "B-12", "Siti", "081234567890", keys=tap_pad)
+    stall_name_phone(qtbot, window, "B-12", "Siti", "081234567890", keys=tap_pad, phone_keys=tap_contact_phone)
+    assert flow.value("reporter.phone") == "081234567890"
     assert flow.screen == REVIEW, flow.all_errors
     tap(qtbot, window.primary_button)
     qtbot.waitUntil(lambda: flow.screen == DONE, timeout=15000)
@@ -112,41 +113,102 @@ def test_field_limits_come_from_the_core(qtbot, window):
     assert set(window.current.pad.keys) >= set(spec.extra_keys)
 
 
+class _ShowWatch(QObject):
+    """Calls ``check`` whenever the pad or the letter keyboard is shown, once Qt has finished
+    handling that event (what a person can see: nothing is painted in the middle of one; Qt
+    shows the letter keyboard a moment before the name field hears it has the focus)."""
+
+    def __init__(self, check) -> None:
+        super().__init__()
+        self.check = check
+
+    def eventFilter(self, obj, ev) -> bool:  # noqa: N802 (Qt API)
+        if ev.type() == QEvent.Show and obj.objectName() in ("NumPad", "Keyboard"):
+            QTimer.singleShot(0, self.check)
+        return False
+
+
 def test_the_two_keyboards_never_show_together(qtbot, window):
-    """Walk text and pad questions back and forth; at no moment are both keyboards up."""
+    """Walk text and pad questions back and forth, and on the contact screen move between the
+    name and the phone field: at no moment are both keyboards up, and the field being filled
+    decides which one is."""
     from uihelpers import start_service
 
     seen_both = []
 
     def check(*_):
         pad = getattr(window.current, "pad", None)
-        if window.keyboard.isVisible() and pad is not None and pad.isVisible():
+        try:
+            both = window.keyboard.isVisible() and pad is not None and pad.isVisible()
+        except RuntimeError:  # a pad of a question just left
+            both = False
+        if both:
             seen_both.append(window.flow.current_step.field)
 
-    start_service(qtbot, window, "complaint", "UMM-SARAN")
-    qtbot.waitUntil(lambda: window.keyboard.isVisible(), timeout=5000)
-    window.keyboard.shown.connect(check)
-    for _round in range(2):
-        visible_named(window, "answer").setPlainText("Saran")
-        next_(qtbot, window)  # -> stall (pad)
-        tap(qtbot, visible_named(window, "answer"))
-        qtbot.wait(50)
-        check()
-        assert not window.keyboard.isVisible()
-        next_(qtbot, window)  # -> name (keyboard)
+    watch = _ShowWatch(check)
+    QApplication.instance().installEventFilter(watch)
+    try:
+        start_service(qtbot, window, "complaint", "UMM-SARAN")
         qtbot.waitUntil(lambda: window.keyboard.isVisible(), timeout=5000)
-        assert window.current.pad is None
-        type_keys(qtbot, window, "Ani")
-        next_(qtbot, window)  # -> phone (pad)
-        tap(qtbot, visible_named(window, "answer"))
-        qtbot.wait(50)
-        check()
-        assert not window.keyboard.isVisible()
-        for _ in range(3):
-            tap(qtbot, window.back_button)
-        qtbot.wait(50)
-        check()
+        for _round in range(2):
+            visible_named(window, "answer").setPlainText("Saran")
+            next_(qtbot, window)  # -> stall (pad)
+            tap(qtbot, visible_named(window, "answer"))
+            qtbot.wait(50)
+            assert not window.keyboard.isVisible()
+            next_(qtbot, window)  # -> contact: the name first, on the letter keyboard
+            screen = window.current
+            qtbot.waitUntil(lambda: window.keyboard.isVisible(), timeout=5000)
+            assert not screen.pad.isVisible(), "the pad is up while the name is typed"
+            for f in ("answer-reporter.name", "answer-reporter.phone"):  # (kept from the last round)
+                find(window, f).clear()
+            type_keys(qtbot, window, "Ani")
+            for _move in range(2):
+                tap(qtbot, visible_named(window, "answer-reporter.phone"))
+                qtbot.waitUntil(lambda: screen.pad.isVisible(), timeout=5000)
+                assert not window.keyboard.isVisible(), "the letter keyboard stayed on the phone field"
+                tap(qtbot, screen.pad.keys["0"])
+                tap(qtbot, visible_named(window, "answer-reporter.name"))
+                qtbot.waitUntil(lambda: window.keyboard.isVisible(), timeout=5000)
+                assert not screen.pad.isVisible(), "the pad stayed up on the name field"
+            assert window.flow.value("reporter.phone") == "00"
+            assert window.flow.value("reporter.name") == "Ani"
+            for _ in range(2):
+                tap(qtbot, window.back_button)
+            qtbot.wait(50)
+    finally:
+        QApplication.instance().removeEventFilter(watch)
     assert not seen_both, f"both keyboards were up on {seen_both}"
+
+
+def tap_contact_phone(qtbot, window, text: str) -> None:
+    """On the contact screen: tap the phone field (the letter keyboard goes, the pad comes),
+    then each key where it is drawn, checking everything stays in view after every key."""
+    screen = window.current
+    field = visible_named(window, "answer-reporter.phone")
+    tap(qtbot, field)
+    qtbot.waitUntil(lambda: screen.pad.isVisible(), timeout=5000)
+    assert not window.keyboard.isVisible(), "the letter keyboard stayed up on the phone field"
+
+    def check() -> None:
+        assert not window.keyboard.isVisible(), "the letter keyboard opened after a key of the pad"
+        assert_reachable(window, [field, *screen.pad.keys.values(), window.back_button, window.primary_button])
+
+    pad_keys(qtbot, window, text, check)
+
+
+def test_contact_phone_limit_and_keys_come_from_the_core(qtbot, window):
+    from uihelpers import start_service
+
+    start_service(qtbot, window, "complaint", "UMM-SARAN")
+    visible_named(window, "answer").setPlainText("Saran")
+    next_(qtbot, window)
+    next_(qtbot, window)  # no stall
+    assert window.flow.current_step.editor == "contact"
+    name, phone = visible_named(window, "answer-reporter.name"), find(window, "answer-reporter.phone")
+    assert name.maxLength() == input_spec("name").max_length
+    assert phone.maxLength() == input_spec("phone").max_length
+    assert set(window.current.pad.keys) >= set(input_spec("phone").extra_keys)
 
 
 def test_a_long_press_on_a_letter_types_that_letter(qtbot, window):

@@ -3,21 +3,23 @@
 Geometry, not pixels: every label a person can see has at least the height its words need at
 its width (or, unwrapped, the width), every button's words fit it, the primary button is
 inside the window, and the done screen shows the code, the due date and "take your receipt"
-without scrolling.
+without scrolling.  The welcome screen keeps its big language buttons and its actions in view;
+the date picker's steppers and one-tap days are never cut; on the contact screen (name and
+phone) the field being filled, its keyboard or pad and Back/Next are all in view and apart.
 """
 from __future__ import annotations
 
 import os
 
 import pytest
-from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+from PySide6.QtCore import QRegularExpression
+from PySide6.QtWidgets import QAbstractButton, QLabel, QPushButton, QWidget
 from test_keypad import _rect, _visible_rect
 from uihelpers import tour
 
 SIZES = [(1024, 768), (1366, 768), (1920, 1080)]
 STAFF_SCREENS = ("staff", "staff-pick-service", "staff-exit-confirm", "assisted-pick-service", "assisted-form-errors")
-# The date picker is being rebuilt on another branch (issue #9b); its layout is checked there.
-ELSEWHERE = ("question-datetime",)
+ELSEWHERE: tuple[str, ...] = ()
 
 
 def _outside_status_bar(w: QWidget) -> bool:
@@ -53,12 +55,51 @@ def layout_problems(window, screen: str) -> list[str]:
             w = window.findChild(QWidget, name)
             if _visible_rect(w) != _rect(w):
                 problems.append(f"{screen}: {name} needs scrolling")
+    if screen == "welcome":
+        actions = [window.findChild(QWidget, n) for n in ("start-report", "start-status", "start-skm")]
+        for w in actions + window.current.findChildren(QPushButton, QRegularExpression("^lang-")):
+            if not w.isVisible() or _visible_rect(w) != _rect(w):
+                problems.append(f"{screen}: {w.objectName()} is hidden or needs scrolling")
+        problems += _overlaps(screen, actions)
+    if screen == "question-datetime":
+        picker = window.current.editor
+        for w in (picker.today, picker.yesterday):
+            if not w.isVisible() or _visible_rect(w) != _rect(w):
+                problems.append(f"{screen}: {w.objectName()} is cut or needs scrolling")
+        viewport = _rect(window.current.scroll.viewport())
+        for s in (picker.day, picker.month, picker.year, picker.hour, picker.minute):
+            # Across: inside the column (a stepper below the fold is only a scroll away).
+            r = _rect(s)
+            if r.left() < viewport.left() or r.right() > viewport.right():
+                problems.append(f"{screen}: the {s.caption.text()} stepper is cut at the side")
+    if screen.startswith("question-contact"):
+        q = window.current
+        field = q.field
+        shown = [field, q.anonymous_button, window.back_button, window.primary_button]
+        if q.pad is not None and q.pad.isVisible():
+            shown += list(q.pad.keys.values())
+        for w in shown:
+            if not w.isVisible() or _visible_rect(w) != _rect(w):
+                problems.append(f"{screen}: {w.objectName() or w.text()} is hidden, cut or needs scrolling")
+        if window.keyboard.isVisible():
+            problems += [f"{screen}: {w.objectName() or w.text()} is under the keyboard"
+                         for w in shown if _rect(w).intersects(_rect(window.keyboard))]
+        problems += _overlaps(screen, shown)
     if screen.startswith("done"):
         for name in ("tracking-code", "due-date", "print-status"):
             w = window.findChild(QWidget, name)
             if _visible_rect(w) != _rect(w):
                 problems.append(f"{screen}: {name} needs scrolling")
     return problems
+
+
+def _overlaps(screen: str, widgets: list[QWidget]) -> list[str]:
+    out = []
+    for i, a in enumerate(widgets):
+        for b in widgets[i + 1:]:
+            if _rect(a).intersects(_rect(b)):
+                out.append(f"{screen}: {a.objectName() or a.text()} overlaps {b.objectName() or b.text()}")
+    return out
 
 
 @pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])

@@ -210,3 +210,32 @@ def test_staff_set_the_volume_and_it_survives_a_restart(qtbot, speaking_window):
     assert volume.current(w.core.cfg) == 90  # what the next start speaks at
     again = speaking_window()
     assert again.listen.speaker.volume_percent == 90
+
+
+def test_the_contact_screen_reads_both_of_its_questions(qtbot, speaking_window):
+    """Name and phone on one screen: the listen button says the screen's title, the name's
+    question and hint, the phone's question and example, and the "no name" choice; after a
+    refused Next, the phone's message first."""
+    from kiosk.i18n import tr
+    from uihelpers import next_, start_service
+
+    w = speaking_window()
+    ready(qtbot, w)
+    w.flow.set_language("en")
+    start_service(qtbot, w, "complaint", "UMM-SARAN")
+    visible_named(w, "answer").setPlainText("Saran")
+    next_(qtbot, w)
+    next_(qtbot, w)  # no stall
+    assert w.flow.current_step.editor == "contact"
+    text = w.current.spoken("en")
+    said = [speech.for_ear(tr("en", m)).rstrip(".") for m in (
+        "Nama dan nomor HP", "Siapa nama Anda?", "Nama tidak dicetak di tanda terima. Anda boleh tidak menyebutkan nama.",
+        "Nomor HP untuk kabar perkembangan", "Contoh: 0812 3456 7890. Wajib diisi bila Anda menyebutkan nama.",
+        "Saya tidak ingin menyebut nama")]
+    positions = [text.find(s) for s in said]
+    assert -1 not in positions, (text, said)
+    assert positions == sorted(positions), "read in the order the screen shows them"
+    visible_named(w, "answer-reporter.name").setText("Siti")
+    tap(qtbot, w.primary_button)  # no phone: refused
+    error = w.flow.errors("reporter.phone")[0].text("en")
+    assert w.current.spoken("en").startswith(speech.for_ear(error).rstrip(".")), w.current.spoken("en")

@@ -12,6 +12,14 @@ def error_below_field(window) -> str:
     return error.text()
 
 
+def error_below(window, field: str) -> str:
+    """The contact screen: each field's message right under that field."""
+    error = visible_named(window, f"field-error-{field}")
+    box = visible_named(window, f"answer-{field}")
+    assert error.mapTo(window, error.rect().topLeft()).y() >= box.mapTo(window, box.rect().bottomLeft()).y()
+    return error.text()
+
+
 @pytest.mark.parametrize("lang", ["id", "jv", "en"])
 def test_messages_per_field(qtbot, window, lang):
     flow = window.flow
@@ -50,11 +58,23 @@ def test_messages_per_field(qtbot, window, lang):
     next_(qtbot, window)
     next_(qtbot, window)  # stall
 
-    # Name but a phone that is not a phone.
-    type_keys(qtbot, window, "Bu Sri")
+    # The contact screen: no name and no phone, then a name but a phone that is not a phone.
+    assert flow.current_step.editor == "contact"
     next_(qtbot, window)
+    assert flow.current_step.editor == "contact"
+    assert error_below(window, "reporter.name") == flow.errors("reporter.name")[0].text(lang)
+    assert error_below(window, "reporter.phone") == flow.errors("reporter.phone")[0].text(lang)
+    assert find(window, "answer-reporter.name").hasFocus(), "the first refused field is the one to fill"
+    type_keys(qtbot, window, "Bu Sri")
+    assert not find(window, "field-error-reporter.name").isVisible(), "the name's message goes once it is typed"
+    assert find(window, "field-error-reporter.phone").isVisible(), "the phone's stays until the phone is changed"
+    tap(qtbot, find(window, "answer-reporter.phone"))
+    qtbot.waitUntil(lambda: window.current.pad.isVisible(), timeout=5000)
     for k in "12345":
         tap(qtbot, window.current.pad.keys[k])
     next_(qtbot, window)
-    assert flow.current_step.field == "reporter.phone"
-    assert error_below_field(window) == flow.errors("reporter.phone")[0].text(lang)
+    assert flow.current_step.editor == "contact"
+    assert list(flow.all_errors) == ["reporter.phone"], "the error names the phone, not the screen"
+    assert error_below(window, "reporter.phone") == flow.errors("reporter.phone")[0].text(lang)
+    assert find(window, "answer-reporter.phone").hasFocus() and window.current.pad.isVisible()
+    assert not window.keyboard.isVisible()

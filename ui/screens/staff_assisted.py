@@ -30,7 +30,6 @@ from ui.widgets import (
     text_field,
 )
 
-_MAX_LENGTH = {"string": 200, "name": 80, "nik": 16, "phone": 16, "stall": 10, "number": 12}
 _HINTS = {
     "number": Qt.ImhDigitsOnly,
     "nik": Qt.ImhDigitsOnly,
@@ -175,8 +174,9 @@ class AssistedScreen(Screen):
         self._teardown()
         flow = self.flow
         lang = current_language()
-        for step in flow.steps:
-            self.form_layout.addWidget(self._question(step, lang))
+        for screen in flow.steps:
+            for step in screen.parts or (screen,):  # name and phone: a field each, as before
+                self.form_layout.addWidget(self._question(step, lang))
         self._built_for = flow.service.code if flow.service else None
         self.picker_scroll.hide()
         self.stretch.show()
@@ -218,7 +218,7 @@ class AssistedScreen(Screen):
             d.changed.connect(lambda v, s=step: flow.set_value(s.field, v))
             editor = d
         else:  # string, name, number, phone, nik, stall: typed
-            f = text_field(_HINTS.get(ed, Qt.ImhNone), max_length=_MAX_LENGTH.get(ed, 200))
+            f = text_field(_HINTS.get(ed, Qt.ImhNone), max_length=step.input.max_length or 200)
             f.setText(value)
             f.textChanged.connect(lambda t, s=step: flow.set_value(s.field, t))
             editor = f

@@ -15,7 +15,7 @@ from ui.widgets import button, label, restyle
 
 LANG_SHORT = {"id": "Indonesia", "jv": "Jawa", "en": "English"}
 GAP = 24  # between the two actions, and between the title and the survey beside it
-TIGHTEST = 4  # the last of ``_tighten``'s steps
+TIGHTEST = 5  # the last of ``_tighten``'s steps
 
 
 class WelcomeScreen(Screen):
@@ -134,8 +134,10 @@ class WelcomeScreen(Screen):
         """Level 0: roomy (1920x1080).  1: no "Pilih bahasa:" (the buttons are the languages'
         own names), flatter language buttons, smaller gaps.  2: the survey goes beside the
         title where it fits, as a smaller button.  3: a smaller headline, the actions at a
-        fingertip's height on this panel (``theme.touch_min_px``).  4: the language row goes
-        (the header keeps the same buttons)."""
+        fingertip's height on this panel (``theme.touch_min_px``).  4: the subtitle goes (the
+        listen button still says it), so the big language buttons stay for whoever cannot read
+        the default language (1024x768 with large text).  5: the language row goes too (the
+        header keeps the same buttons)."""
         floor = theme.touch_min_px(self.window().height())
         stack = bool(self.stacked)
         self.lang_label.setVisible(level < 1 and not stack)
@@ -143,7 +145,8 @@ class WelcomeScreen(Screen):
         for b in self.lang_buttons.values():
             restyle(b, "compact", compact)
             b.setMinimumHeight(floor if compact == "true" else 0)
-        self.lang_row.setVisible(level < 4)
+        self.subtitle.setVisible(level < 4)
+        self.lang_row.setVisible(level < 5)
         self.gap_lang.changeSize(0, 16 if level < 1 else 0)
         self.gap_actions.changeSize(0, 24 if level < 1 else 4)
         self.body.setSpacing(18 if level < 1 and not stack else 10 if level < 3 else 6)
