@@ -28,7 +28,7 @@ def test_switch_language_mid_flow(qtbot, window, core):
     # What was typed stays.
     tap(qtbot, window.back_button)
     assert visible_named(window, "answer").toPlainText() == "Sampah numpuk"
-    assert visible_named(window, "step-progress").text() == tr("en", "Langkah {n} dari {total}", n=1, total=6)
+    assert visible_named(window, "step-progress").text() == tr("en", "Langkah {n} dari {total}", n=1, total=5)
 
     # The receipt and the validation messages follow the choice.
     flow.values["description"] = ""
