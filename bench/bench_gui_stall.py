@@ -45,25 +45,13 @@ def _child(out: Path) -> int:
     prepare_environment()
     from PySide6.QtCore import QTimer, Qt
 
-    from bench.soak import Server, _catalog_json, _quiet_qt
-    from kiosk.catalog import Catalog
-    from kiosk.config import Config
+    from bench.soak import app_and_simulator
     from kiosk.core import KioskCore
     from kiosk.model import Draft, Reporter
     from ui import ops
-    from ui.app import build_window, make_application
+    from ui.app import build_window
 
-    _quiet_qt()
-    app = make_application()
-    work = Path(tempfile.mkdtemp(prefix="kiosk-gui-stall-"))
-    server = Server(work, _catalog_json(Catalog))
-    base_url = server.start()
-    cfg = Config().replace(
-        kiosk={"data_dir": str(work / "kiosk"), "fullscreen": False},
-        server={"base_url": base_url, "retry_base_s": 0.2, "retry_cap_s": 2.0,
-                "timeout_s": 5.0, "connect_timeout_s": 2.0},
-        printer={"backend": "file", "path": "receipts"},
-    )
+    app, work, server, cfg = app_and_simulator("kiosk-gui-stall-", timeout_s=5.0, connect_timeout_s=2.0)
     result: dict = {"backlog": BACKLOG}
     try:
         started = time.perf_counter()

@@ -133,8 +133,9 @@ def file_one(app, window, i: int) -> str:
             break
         step = flow.current_step
         assert step is not None, f"stuck on {flow.screen}"
-        if not (step.editor == "name" and flow.anonymous) and not flow.value(step.field):
-            flow.set_value(step.field, _answer(step, i))
+        for part in step.parts or (step,):  # the contact screen asks name and phone together
+            if not (part.editor in ("name", "phone") and flow.anonymous) and not flow.value(part.field):
+                flow.set_value(part.field, _answer(part, i))
         if not flow.next():
             raise AssertionError(f"{step.field}: {flow.error_text(step.field)}")
     flow.submit()
@@ -174,25 +175,13 @@ def soak(sessions: int = SESSIONS, warmup: int = WARMUP, log: Callable[[str], No
     prepare_environment()
     from PySide6.QtCore import QEvent
 
-    from kiosk.catalog import Catalog
-    from kiosk.config import Config
     from kiosk.core import KioskCore
     from kiosk.staff import hash_pin
     from ui import ops
-    from ui.app import build_window, make_application
+    from ui.app import build_window
 
-    _quiet_qt()
-    app = make_application()
-    work = Path(tempfile.mkdtemp(prefix="kiosk-soak-"))
-    server = Server(work, _catalog_json(Catalog))
-    base_url = server.start()
-    cfg = Config().replace(
-        kiosk={"data_dir": str(work / "kiosk"), "fullscreen": False},
-        server={"base_url": base_url, "retry_base_s": 0.2, "retry_cap_s": 2.0,
-                "timeout_s": 3.0, "connect_timeout_s": 1.0},
-        printer={"backend": "file", "path": "receipts"},
-        staff={"pin_hash": hash_pin(PIN)},
-    )
+    app, work, server, cfg = app_and_simulator("kiosk-soak-", timeout_s=3.0, connect_timeout_s=1.0,
+                                               staff={"pin_hash": hash_pin(PIN)})
     core = KioskCore(cfg)
     window = build_window(core, fullscreen=False, idle_timeout_s=3600, idle_warning_s=30)
     window.resize(1366, 768)
@@ -250,6 +239,28 @@ def soak(sessions: int = SESSIONS, warmup: int = WARMUP, log: Callable[[str], No
 # Qt's own chatter on the offscreen platform (the UI tests ignore the same lines).
 _QT_NOISE = re.compile(r"propagateSizeHints|QQmlExpression: Expression .* depends on non-bindable|"
                        r"QLineEdit::echoMode|QUnifiedTimer::stopAnimationDriver|qt\.multimedia|pipewire")
+
+
+def app_and_simulator(prefix: str, *, timeout_s: float, connect_timeout_s: float, **sections):
+    """The QApplication, a scratch folder, the simulator running in it and a kiosk config
+    pointed at it (quick retries): what the soak and the GUI-stall bench both start from."""
+    from kiosk.catalog import Catalog
+    from kiosk.config import Config
+    from ui.app import make_application
+
+    _quiet_qt()
+    app = make_application()
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    server = Server(work, _catalog_json(Catalog))
+    base_url = server.start()
+    cfg = Config().replace(
+        kiosk={"data_dir": str(work / "kiosk"), "fullscreen": False},
+        server={"base_url": base_url, "retry_base_s": 0.2, "retry_cap_s": 2.0,
+                "timeout_s": timeout_s, "connect_timeout_s": connect_timeout_s},
+        printer={"backend": "file", "path": "receipts"},
+        **sections,
+    )
+    return app, work, server, cfg
 
 
 def _quiet_qt() -> None:
