@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from dataclasses import dataclass
 
 from PySide6.QtCore import QLocale, QObject, QThread, Signal, Slot
@@ -28,6 +29,7 @@ from kiosk.speech import VOICE_LANGUAGES
 log = logging.getLogger(__name__)
 
 ENGINE_ENV = "KIOSK_SPEECH_ENGINE"
+CONSTRUCT_WAIT_S = 20.0  # the GUI's wait for the engine's constructor (1.3 s on the kiosk PC)
 
 
 def engine_name() -> str | None:
@@ -83,6 +85,7 @@ class _Engine(QObject):
         self.pending = False  # said, not yet speaking: a "ready" now is the old utterance's stop
         self.reported = False
         self.languages: tuple[str, ...] = ()
+        self.built = threading.Event()  # set once the engine's constructor has returned
 
     @Slot(str, object)
     def probe(self, engine: str, languages: object) -> None:
@@ -90,8 +93,10 @@ class _Engine(QObject):
         try:
             self.tts = QTextToSpeech(engine, self)
         except Exception as exc:  # noqa: BLE001 - a broken engine must not take the kiosk down
+            self.built.set()
             self.probed.emit({"engine": engine, "voices": {}, "problem": f"{type(exc).__name__}: {exc}"})
             return
+        self.built.set()
         self.tts.stateChanged.connect(self._state)
         if self.tts.state() in (QTextToSpeech.State.Ready, QTextToSpeech.State.Error):
             self._report()
@@ -205,6 +210,12 @@ class Speaker(QObject):
             return
         self._started = True
         self._probe.emit(self.engine, self.languages)
+        # The constructor holds the GIL and, inside, takes Qt's signal-slot lock. A GUI thread
+        # that disconnects meanwhile (an object freed, a screen built) holds that lock while
+        # it waits for the GIL: both wait forever (seen: a frozen screenshot run). So the GUI
+        # thread waits here, holding no Qt lock, until the constructor has returned; it could
+        # not have run during it anyway, for want of the GIL.
+        self._worker.built.wait(CONSTRUCT_WAIT_S)
 
     # -- what the window asks ----------------------------------------------------------------
     def can_speak(self, lang: str) -> bool:
