@@ -586,6 +586,9 @@ class Stepper(QWidget):
         self.plus.setAccessibleName(f"{_(N_('Tambah'))} {caption}".strip())
 
 
+FIT_MARGIN_PX = 16  # room the date picker leaves at the column's edge
+
+
 class DateTimePicker(QWidget):
     """Date and time with big +/- steppers and one-tap "today" / "yesterday".
 
@@ -661,7 +664,9 @@ class DateTimePicker(QWidget):
             for row in (self.date_row, self.time_row, self.quick_row):
                 row.setSpacing(gap)
             date_need = sum(s.sizeHint().width() for s in (self.day, self.month, self.year)) + 2 * gap
-            if date_need <= width:
+            # A margin: the column can lose a few pixels after this fit (a scroll bar, a
+            # re-polish); a year stepper just past the edge was seen at 1024x768.
+            if date_need + FIT_MARGIN_PX <= width:
                 break
         self.roomy = roomy
         time_need = sum(w.sizeHint().width() for w in (self.hour, self.minute, self.today, self.yesterday)) + 3 * gap

@@ -63,7 +63,7 @@ def skm_tour(qtbot, window, lang: str):
     yield "profile-occupation"
     flow.skm.advance()
     find(window, "skm-suggestion").setFocus()
-    qtbot.waitUntil(lambda: window.keyboard.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: window.keyboard.isVisible(), timeout=30000)
     qtbot.wait(150)
     find(window, "skm-suggestion").setPlainText("Toilet pasar perlu dibersihkan tiap pagi.")
     settle()

@@ -149,7 +149,7 @@ def test_the_two_keyboards_never_show_together(qtbot, window):
     QApplication.instance().installEventFilter(watch)
     try:
         start_service(qtbot, window, "complaint", "UMM-SARAN")
-        qtbot.waitUntil(lambda: window.keyboard.isVisible(), timeout=5000)
+        qtbot.waitUntil(lambda: window.keyboard.isVisible(), timeout=30000)
         for _round in range(2):
             visible_named(window, "answer").setPlainText("Saran")
             next_(qtbot, window)  # -> stall (pad)
@@ -158,7 +158,7 @@ def test_the_two_keyboards_never_show_together(qtbot, window):
             assert not window.keyboard.isVisible()
             next_(qtbot, window)  # -> contact: the name first, on the letter keyboard
             screen = window.current
-            qtbot.waitUntil(lambda: window.keyboard.isVisible(), timeout=5000)
+            qtbot.waitUntil(lambda: window.keyboard.isVisible(), timeout=30000)
             assert not screen.pad.isVisible(), "the pad is up while the name is typed"
             for f in ("answer-reporter.name", "answer-reporter.phone"):  # (kept from the last round)
                 find(window, f).clear()
@@ -169,7 +169,7 @@ def test_the_two_keyboards_never_show_together(qtbot, window):
                 assert not window.keyboard.isVisible(), "the letter keyboard stayed on the phone field"
                 tap(qtbot, screen.pad.keys["0"])
                 tap(qtbot, visible_named(window, "answer-reporter.name"))
-                qtbot.waitUntil(lambda: window.keyboard.isVisible(), timeout=5000)
+                qtbot.waitUntil(lambda: window.keyboard.isVisible(), timeout=30000)
                 assert not screen.pad.isVisible(), "the pad stayed up on the name field"
             assert window.flow.value("reporter.phone") == "00"
             assert window.flow.value("reporter.name") == "Ani"
@@ -218,8 +218,8 @@ def test_a_long_press_on_a_letter_types_that_letter(qtbot, window):
     from uihelpers import start_service
 
     start_service(qtbot, window, "complaint", "UMM-SARAN")
+    qtbot.waitUntil(lambda: window.keyboard.isVisible() and bool(window.keyboard.keys()), timeout=30000)
     kb = window.keyboard
-    qtbot.waitUntil(lambda: kb.isVisible() and bool(kb.keys()), timeout=5000)
     field = visible_named(window, "answer")
     item = next(i for i in kb.keys() if i.property("text") == "a")
     p = kb.key_centre(item).toPoint()

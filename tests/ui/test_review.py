@@ -98,7 +98,7 @@ def test_each_contact_row_edits_its_own_field(qtbot, window, field, other):
         pad_keys(qtbot, window, "⌫1")
         expected = "081234567891"
     else:
-        qtbot.waitUntil(lambda: window.keyboard.isVisible(), timeout=5000)
+        qtbot.waitUntil(lambda: window.keyboard.isVisible(), timeout=30000)
         assert not screen.pad.isVisible()
         type_keys(qtbot, window, " S")
         expected = "Siti Aminah S"
