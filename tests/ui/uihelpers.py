@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QInputDevice, QPointingDevice
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -36,9 +36,6 @@ def tap(qtbot, widget: QWidget, pos: QPoint | None = None) -> None:
     """A finger tap: touch press and release on ``widget`` (Qt synthesises the click)."""
     assert widget.isVisible(), f"{widget.objectName() or widget} is not on screen"
     assert widget.isEnabled(), f"{widget.objectName() or widget} is disabled"
-    # A person taps what is drawn, and drawing comes after pending layouts: settle them, or a
-    # tap straight after a screen change (large text, a new list) lands where the widget was.
-    QApplication.sendPostedEvents(None, QEvent.LayoutRequest)
     scroll_into_view(widget)
     win = widget.window().windowHandle()
     p = widget.mapTo(widget.window(), pos or widget.rect().center())
@@ -148,11 +145,12 @@ def start_service(qtbot, window, kind: str, code: str) -> None:
     """Welcome -> "Lapor / Ajukan" -> the service's tile (``kind`` is the service's own)."""
     tap(qtbot, find(window, "start-report"))
     tap(qtbot, visible_named(window, f"service-{code}"))
-    if window.flow.screen == "service":
+    try:
+        qtbot.waitUntil(lambda: window.flow.screen != "service", timeout=1000)
+    except Exception:  # noqa: BLE001 (pytest-qt's TimeoutError)
         # Open: on a loaded machine a tap on a tile just after the list appears is sometimes
         # not taken (seen 2 in 5 under load; QScroller on the list is the suspect). A person
         # taps again; so does this walk, once, and the closing note of 2026-12-02 tracks it.
-        qtbot.wait(500)
         tap(qtbot, visible_named(window, f"service-{code}"))
 
 
