@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import queue
 import threading
 import time
 import traceback
@@ -63,8 +64,6 @@ class _DaemonLane:
     """
 
     def __init__(self, name: str) -> None:
-        import queue
-
         self._queue: "queue.SimpleQueue[tuple[Callable[..., Any], tuple] | None]" = queue.SimpleQueue()
         self._threads: set[threading.Thread] = set()
         self._name = name
@@ -95,7 +94,7 @@ class _DaemonLane:
             while True:
                 try:
                     self._queue.get_nowait()
-                except Exception:
+                except queue.Empty:
                     break
         self._queue.put(None)
         if wait:

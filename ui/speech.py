@@ -93,10 +93,10 @@ class _Engine(QObject):
         try:
             self.tts = QTextToSpeech(engine, self)
         except Exception as exc:  # noqa: BLE001 - a broken engine must not take the kiosk down
-            self.built.set()
             self.probed.emit({"engine": engine, "voices": {}, "problem": f"{type(exc).__name__}: {exc}"})
             return
-        self.built.set()
+        finally:
+            self.built.set()
         self.tts.stateChanged.connect(self._state)
         if self.tts.state() in (QTextToSpeech.State.Ready, QTextToSpeech.State.Error):
             self._report()
