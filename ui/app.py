@@ -1,7 +1,6 @@
 """Entry point of the touch UI: ``run_app(core)`` (called by ``kiosk run`` / ``kiosk demo``)."""
 from __future__ import annotations
 
-import linecache
 import logging
 import signal
 import socket
@@ -112,63 +111,42 @@ class StopOnSignal(QObject):
 def run_app(core: Any, *, exit_after_start: bool = False) -> int:
     """Run the kiosk UI until staff exit; ``exit_after_start`` quits once start-up is done.
 
-    Start-up paints the welcome screen first, then (one step per event-loop turn, so a tap
-    is never lost and never waits long) opens the core (outbox, catalog, printer, sync),
-    tells systemd it is up and starts the health watch, and builds the other screens.  A core
-    made with ``open_later`` opens itself sooner if a citizen's first tap needs it.  If the
-    core cannot open (a read-only data dir), the app stops and the error goes to the caller,
-    as when it was opened before the window.
+    Start-up paints the welcome screen first, then (``ui.startup.StartUp``) opens the core
+    off the GUI thread, tells systemd it is up, starts the health watch and builds the other
+    screens.  A core made with ``open_later`` opens itself sooner if a citizen's first tap
+    needs it.  If the core cannot open (a read-only data dir), the app stops and the error
+    goes to the caller, as when it was opened before the window.
     """
     from ui import ops
+    from ui.startup import StartUp
 
     app = make_application()
     stopper = StopOnSignal(app)
     window = build_window(core)
     watches: list = []
-    failed: list[BaseException] = []
 
     def _watch() -> None:
         watch = start_watchdog_pings(app, core)
         watch.changed.connect(window.show_health)
         watches.append(watch)
 
-    def _open_core() -> None:
-        if hasattr(core, "open"):
-            core.open()
-        linecache.clearcache()  # (see _finished) at once: the screens built next reuse that memory
-        window.core_opened()
+    startup = StartUp(window, core, watch=_watch)
+    startup.failed.connect(lambda _exc: app.exit(1))
 
     def _finished() -> None:
-        # PySide6 reads the source of every module imported after it (shibokensupport's
-        # feature check, through ``linecache``), and the core's are imported after the
-        # paint now: ~5 MB of source text nobody reads again (a traceback reads it anew).
-        linecache.clearcache()
-        log.info("start-up finished: every screen built")
         if exit_after_start:
             log.info("welcome screen painted and start-up finished; exiting as asked")
             window.shutdown()
             app.quit()
 
-    steps = [_open_core, _watch, lambda: window.build_screens_later(_finished)]
-
-    def _next_step() -> None:
-        if not steps or failed:
-            return
-        step = steps.pop(0)
-        try:
-            step()
-        except Exception as exc:  # the core could not open: stop, and let the caller say why
-            failed.append(exc)
-            app.exit(1)
-            return
-        QTimer.singleShot(0, _next_step)
+    startup.finished.connect(_finished)
 
     def _painted() -> None:
         log.info("welcome screen painted")
         if exit_after_start:
             # For whoever waits for the kiosk (bench_startup times this line).
             print("kiosk: welcome screen painted", flush=True)
-        QTimer.singleShot(0, _next_step)
+        startup.begin()
 
     window.first_painted.connect(_painted)
     window.show_kiosk()
@@ -181,8 +159,8 @@ def run_app(core: Any, *, exit_after_start: bool = False) -> int:
             watch.stop()
         window.shutdown()
         ops.shutdown()
-    if failed:
-        raise failed[0]
+    if startup.error is not None:
+        raise startup.error
     if stopper.received is not None:
         log.info("stopped cleanly after %s", signal.Signals(stopper.received).name)
         return 0

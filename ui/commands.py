@@ -46,7 +46,7 @@ def _start(cfg: Config, args: argparse.Namespace) -> int:
 
     if args.windowed:
         cfg = cfg.replace(kiosk={"fullscreen": False})
-    core = KioskCore(cfg, open_later=True)  # opened once the welcome screen is painted (ui.app.run_app)
+    core = KioskCore(cfg, open_later=True)  # opened once the welcome screen is painted (ui.startup)
     try:
         return run_app(core, exit_after_start=args.exit_after_start)
     finally:

@@ -270,7 +270,7 @@ class MainWindow(QWidget):
 
     exit_requested = Signal()  # staff confirmed "Keluar dari mode kios"
     #: Once, just after the first paint of the window (the welcome screen is on the glass):
-    #: ``ui.app.run_app`` then opens the core and loads what the welcome screen did not need.
+    #: ``ui.startup.StartUp`` then opens the core (off the GUI thread) and loads what the welcome screen did not need.
     first_painted = Signal()
 
     def __init__(

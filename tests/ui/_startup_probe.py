@@ -22,8 +22,9 @@ class _Snapshot(logging.Handler):
                 json.dump(seen, f)
 
 
-logging.getLogger("ui.app").addHandler(_Snapshot())
-logging.getLogger("ui.app").setLevel(logging.INFO)
+for name in ("ui.app", "ui.startup"):  # the paint is logged by the app, the end by start-up
+    logging.getLogger(name).addHandler(_Snapshot())
+    logging.getLogger(name).setLevel(logging.INFO)
 
 from kiosk.cli import main  # noqa: E402 (after the handler: it must see the first paint)
 
