@@ -131,6 +131,11 @@ def test_staff_report_page(qtbot, make_window, make_core, sim):
     core.skm.cfg = core.cfg
     core.skm.record([{"answers": dict(zip(ELEMENT_IDS, PATTERN))}, {"answers": dict(zip(ELEMENT_IDS, [3] * 9)),
                                                                       "suggestion": "Tambah kursi"}])
+    # Seven distinct suggestions, one of them from three people: the page shows the most
+    # frequent five with their counts, as the PDF does, and says how many more there are.
+    others = ["Toilet dibersihkan", "Antrean pakai nomor", "Tambah kipas", "Parkir motor", "Petugas ramah", "Jam buka"]
+    core.skm.record([{"answers": dict(zip(ELEMENT_IDS, [3] * 9)), "suggestion": t}
+                     for t in ["Tambah kursi", "Tambah kursi", *others]])
     window = make_window(core)
     open_staff_area(qtbot, window)
     qtbot.waitUntil(lambda: not ops_busy(), timeout=5000)  # the queue and dead items are shown
@@ -142,10 +147,14 @@ def test_staff_report_page(qtbot, make_window, make_core, sim):
     report = core.skm.report()
     assert find(window, "skm-ikm").text() == "IKM " + f"{report.ikm:.2f}".replace(".", ",")
     assert f"({report.mutu}" in find(window, "skm-mutu").text() or report.mutu in find(window, "skm-mutu").text()
-    assert "2" in find(window, "skm-respondents").text()
+    assert "10" in find(window, "skm-respondents").text()
     assert "80" in find(window, "skm-sample").text()  # Krejcie-Morgan for 100
-    assert find(window, "skm-bar-u8").format() == "2,00"
-    assert "Tambah kursi" in find(window, "skm-details").text()
+    assert find(window, "skm-bar-u8").format() == f"{report.nrr['u8']:.2f}".replace(".", ",")
+    details = find(window, "skm-details").text().splitlines()
+    shown = details[details.index("Saran dan masukan:") + 1:]
+    assert shown[0] == "• Tambah kursi (3x)"
+    assert len(shown) == 6 and {t.removeprefix("• ") for t in shown[1:5]} < set(others)
+    assert shown[5] == "dan 2 saran lain: lihat laporan lengkap (PDF)"
     tap(qtbot, find(window, "skm-period-all"))
     tap(qtbot, window.back_button)
     assert window.flow.screen == "staff"

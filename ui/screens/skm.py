@@ -24,6 +24,8 @@ from ui.screens import Screen
 from ui.skm_flow import SKM, STAFF_SKM, SUGGESTION_PAGE
 from ui.widgets import ChoiceList, button, clear_layout, label, set_msgid, text_area
 
+SUGGESTIONS_SHOWN = 5  # distinct suggestions on the staff page; the PDF lists them all
+
 log = logging.getLogger(__name__)
 
 FACE_COLOURS = {1: "#A4161A", 2: "#C75000", 3: "#4E7A1E", 4: "#1B6B3A"}
@@ -383,7 +385,7 @@ class SkmReportScreen(Screen):
                 on_error=lambda _e: self._say(_("Laporan SKM tidak dapat dibaca.")))
 
     def _show(self, report) -> None:
-        from kiosk.skm import ELEMENT_IDS, element_name
+        from kiosk.skm import ELEMENT_IDS, element_name, suggestion_text
         from kiosk.survey import decimal_text
 
         self.report = report
@@ -406,9 +408,15 @@ class SkmReportScreen(Screen):
             self.bars[i].setStyleSheet(f"QProgressBar {{ color: {theme.NAVY}; font-weight: 700; }} "
                                        f"QProgressBar::chunk {{ background: {colour}; }}")
         lines = s.profile_lines(report, lang)
-        if report.suggestions:
+        grouped = report.suggestion_counts
+        if grouped:
+            # As the PDF and `kiosk skm report` show them: the same words once, with a count,
+            # most frequent first (what the unit should act on), five at most on this page.
             lines.append(_("Saran dan masukan") + ":")
-            lines += [f"• {t}" for _d, t in report.suggestions[-5:]]
+            lines += [f"• {suggestion_text(t, n)}" for t, n in grouped[:SUGGESTIONS_SHOWN]]
+            if len(grouped) > SUGGESTIONS_SHOWN:
+                lines.append(_("dan {n} saran lain: lihat laporan lengkap (PDF)").format(
+                    n=len(grouped) - SUGGESTIONS_SHOWN))
         self.details.setText("\n".join(lines))
 
     def _say(self, text: str) -> None:
