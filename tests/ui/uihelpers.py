@@ -265,13 +265,26 @@ def tour(qtbot, window, *, typing: bool = True, lang: str | None = None, large: 
     flow.next()
     flow._go("review", remember=False)
     settle()
-    with qtbot.waitSignal(flow.submit_finished, timeout=15000):
-        flow.submit()
-        settle()
-        flow.stage = "printing"
-        flow.progress_changed.emit("printing")
-        window.current.enter()
-        yield "sending"
+    # Hold the save lane until "sending" has been looked at: the submission waits behind a
+    # gate on that lane's one thread, so a fast save cannot turn the screen to "done" first
+    # (the committed "sending" pictures were "done" pictures).
+    import threading
+
+    from ui import ops
+
+    gate = threading.Event()
+    ops.run(gate.wait, 20, lane=ops.SAVE)
+    with qtbot.waitSignal(flow.submit_finished, timeout=30000):
+        try:
+            flow.submit()
+            settle()
+            flow.stage = "printing"
+            flow.progress_changed.emit("printing")
+            window.current.enter()
+            assert flow.screen == "sending"
+            yield "sending"
+        finally:
+            gate.set()
     settle()
     yield "done"
     flow.print_outcome = PrintOutcome(False, "paper_out", tr(flow.language, "Kertas printer habis."))
