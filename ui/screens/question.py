@@ -414,6 +414,10 @@ class QuestionScreen(Screen):
             pad.setVisible(want)
             if want:
                 self._fit_pad()
+                # The pad may come only when the letter keyboard has finished going (later than
+                # the tap, on a busy PC): the field it types into must still be in view then.
+                active = self.flow.active_field
+                QTimer.singleShot(0, self, lambda: self._reveal(active) if active else None)
             self.updateGeometry()
 
     def _phrase_buttons(self, step: Step, phrases) -> QWidget:
