@@ -79,6 +79,7 @@ class Speaker(QObject):
         self.speaking = False
         self.engine_state = ""  # "" until the child reports; ready | speaking | paused | synthesizing | error | gone
         self.engine_volume: float | None = None
+        self.hung = False  # the child never answered the probe (a hung speech-dispatcher)
         self.restarts_left = RESTARTS
         self.probe_timeout_ms = PROBE_TIMEOUT_MS if probe_timeout_ms is None else int(probe_timeout_ms)
         self._uid = 0
@@ -139,20 +140,26 @@ class Speaker(QObject):
         """Stop speaking and end the speech process (idempotent).
 
         The only place the GUI thread waits for the child, and briefly: "quit", then a kill.
+        A child still building its engine (no answer to the probe yet) would finish that
+        first, seconds later: it is killed at once, it holds nothing worth a clean exit.
         """
         self._closing = True
         self._probe_timer.stop()
         self._set_speaking(False)
+        current = self._proc if self.ready else None
         procs = ([self._proc] if self._proc is not None else []) + self._retired
         self._proc, self._retired = None, []
         for proc in procs:
             if proc.state() != QProcess.ProcessState.NotRunning:
-                self._write(proc, {"cmd": "quit"})
-                proc.closeWriteChannel()
-                if not proc.waitForFinished(QUIT_WAIT_MS):
-                    log.warning("speech: the speech process does not quit; ending it")
+                if proc is current:
+                    self._write(proc, {"cmd": "quit"})
+                    proc.closeWriteChannel()
+                    if not proc.waitForFinished(QUIT_WAIT_MS):
+                        log.warning("speech: the speech process does not quit; ending it")
+                        proc.kill()
+                else:
                     proc.kill()
-                    proc.waitForFinished(QUIT_WAIT_MS)
+                proc.waitForFinished(QUIT_WAIT_MS)
             proc.deleteLater()
 
     # -- the child ---------------------------------------------------------------------------
@@ -210,6 +217,9 @@ class Speaker(QObject):
         kind = event.get("event")
         if kind == "probed":
             self._probed(event)
+        elif kind == "engine":  # the engine being built: named in the problem if it never answers
+            self.engine = event.get("engine") or self.engine
+            self.engines = [str(e) for e in event.get("engines") or []]
         elif kind == "ended":
             if event.get("uid") == self._uid:
                 self._set_speaking(False)
@@ -247,9 +257,11 @@ class Speaker(QObject):
         proc = self._proc
         if self.ready or proc is None:
             return
-        self.problem = (f"engine {self.engine or 'of the speech process'} did not answer within "
-                        f"{self.probe_timeout_ms / 1000:g} s (is speech-dispatcher hung? restart it)")
+        what = f"engine {self.engine}" if self.engine else "the speech process"
+        self.problem = (f"{what} did not answer within {self.probe_timeout_ms / 1000:g} s "
+                        "(is speech-dispatcher hung? restart it)")
         log.warning("speech: %s: the listen button stays hidden", self.problem)
+        self.hung = True
         self.engine_state = "gone"
         self._retire(proc, kill=True)
         self.availability_changed.emit()

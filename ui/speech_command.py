@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.set_defaults(func=test_command)
     v = actions.add_parser("voices", help="which voice reads each of the kiosk's languages")
     v.add_argument("--json", action="store_true",
-                   help='one object: {"engine", "engines", "voices": {lang: name|null}, "locales", "problem"}')
+                   help='one object: {"engine", "engines", "voices": {lang: name|null}, "locales", "problem", "hung"}')
     v.set_defaults(func=voices_command)
     # Hidden (no help): the read-aloud engine's own process, as the PyInstaller build starts it
     # (ui.speech_host; from source it runs as `python -m ui.speech_host`).
@@ -79,11 +79,11 @@ def probe(languages: tuple[str, ...], volume: int = 80) -> dict[str, Any]:
 
     speaker = Speaker(languages, volume, probe_timeout_ms=int(PROBE_TIMEOUT_S * 1000))
     _wait(lambda: speaker.ready or bool(speaker.problem), PROBE_TIMEOUT_S + 5)
-    problem = speaker.problem
+    problem, hung = speaker.problem, speaker.hung
     if not speaker.ready and not problem:  # the Speaker's own deadline did not fire: belt and braces
-        problem = f"the speech engine did not answer within {PROBE_TIMEOUT_S:g} s (is speech-dispatcher hung? restart it)"
+        problem, hung = f"the speech engine did not answer within {PROBE_TIMEOUT_S:g} s (is speech-dispatcher hung? restart it)", True
     return {"engine": speaker.engine, "engines": list(speaker.engines), "voices": dict(speaker.voices),
-            "problem": problem, "_speaker": speaker, "_app": app}
+            "problem": problem, "hung": hung, "_speaker": speaker, "_app": app}
 
 
 def _finish(result: dict[str, Any], code: int) -> int:
@@ -97,6 +97,7 @@ def _finish(result: dict[str, Any], code: int) -> int:
 def _public(result: dict[str, Any]) -> dict[str, Any]:
     voices = result.get("voices") or {}
     return {"engine": result.get("engine"), "engines": result.get("engines", []), "problem": result.get("problem", ""),
+            "hung": bool(result.get("hung")),
             "voices": {lang: (v.name if v is not None else None) for lang, v in voices.items()},
             "locales": {lang: (v.locale if v is not None else None) for lang, v in voices.items()}}
 

@@ -20,6 +20,7 @@ Commands, one JSON object a line on stdin::
 
 Events, one JSON object a line on stdout::
 
+    {"event": "engine", "engine": "speechd", "engines": [...]}   (before the engine is built)
     {"event": "probed", "engine": "speechd", "engines": [...], "voices": {"id": {"locale", "name"} | null}, "problem": ""}
     {"event": "started", "uid": 3}   {"event": "ended", "uid": 3}
     {"event": "state", "state": "ready|speaking|paused|synthesizing|error"}   {"event": "volume", "volume": 0.35}
@@ -43,6 +44,7 @@ ENGINE_ENV = "KIOSK_SPEECH_ENGINE"
 #: ever, as a hung speech-dispatcher does inside the engine's constructor.
 TEST_MODE_ENV = "KIOSK_SPEECH_HOST_TEST"
 POLL_MS = 20  # how often the main thread takes commands from the stdin reader
+NICE = 10  # lower priority than the GUI (POSIX)
 EOF_GRACE_S = 2.0  # after stdin closed: time for a clean exit before a hard one
 
 _STATE_NAMES = {0: "ready", 1: "speaking", 2: "paused", 3: "error", 4: "synthesizing"}
@@ -141,6 +143,7 @@ class Host:
             self.emit(event="probed", engine=None, engines=engines, voices={},
                       problem=f"no text-to-speech engine (Qt plugins found: {', '.join(engines) or 'none'})")
             return
+        self.emit(event="engine", engine=engine, engines=engines)  # named before it can hang
         if os.environ.get(TEST_MODE_ENV) == "hang":
             while True:  # a hung speech-dispatcher: the constructor never returns
                 time.sleep(3600)
@@ -231,6 +234,14 @@ def _read_stdin(lines: "queue.Queue[str | None]", stream: TextIO) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the host until ``quit`` or the end of stdin."""
+    if hasattr(os, "nice"):
+        # The kiosk's screen comes first on a two-core PC: this process's start-up (Python,
+        # Qt) runs while the window builds its screens.  The voice is not slowed: the sound
+        # is made by speech-dispatcher and espeak-ng, other processes.
+        try:
+            os.nice(NICE)
+        except OSError:
+            pass
     from PySide6.QtCore import QCoreApplication, QLoggingCategory, QTimer
 
     # PipeWire is optional (the audio goes through speech-dispatcher); its absence is noise.
