@@ -115,6 +115,7 @@ class Speaker(QObject):
 
     # -- what the window asks ----------------------------------------------------------------
     def can_speak(self, lang: str) -> bool:
+        """Whether the listen button may show in ``lang``: a live engine with a voice for it."""
         return self.ready and self.voices.get(lang) is not None
 
     def say(self, lang: str, text: str) -> None:
@@ -128,11 +129,13 @@ class Speaker(QObject):
         self._set_speaking(True)
 
     def stop(self) -> None:
+        """Stop reading now (a tap, a new screen): the button turns back at once, not when the engine says so."""
         self._send({"cmd": "stop"})
         self._uid += 1  # whatever the engine reports about the old utterance is stale now
         self._set_speaking(False)
 
     def set_volume(self, percent: int) -> None:
+        """Staff's volume (0-100), for this and every later utterance; the child confirms it (``engine_volume``)."""
         self.volume_percent = max(0, min(100, int(percent)))
         self._send({"cmd": "volume", "volume": self.volume_percent / 100.0})
 

@@ -247,6 +247,10 @@ def main(argv: list[str] | None = None) -> int:
     # PipeWire is optional (the audio goes through speech-dispatcher); its absence is noise.
     QLoggingCategory.setFilterRules("qt.multimedia.*=false")
     app = QCoreApplication.instance() or QCoreApplication([sys.argv[0] if sys.argv else "kiosk-speech"])
+    if sys.stdin is None or sys.stdout is None:
+        # No pipes (e.g. started by hand from a windowed build): nothing to talk to.  The kiosk
+        # sees this exit and hides the listen button.
+        return 2
     out = sys.stdout
     sys.stdout = sys.stderr  # a stray print() must not corrupt the event stream
     host = Host(out)
