@@ -83,6 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.command:
         args = parser.parse_args([*(argv or sys.argv[1:]), "run"])
+    if getattr(args, "without_config", False):
+        # A helper process of the running app (the frozen build's speech host, started as
+        # `kiosk speech host`): its parent has read the config and owns the log.
+        return int(args.func(args, None) or 0)
     try:
         cfg = config_mod.load(args.config)
     except config_mod.ConfigError as exc:

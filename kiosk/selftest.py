@@ -458,6 +458,8 @@ def check_speech(cfg: "Config", ctx: _Context) -> list[Check]:
     except (ValueError, IndexError):
         return [Check("speech", "WARN", "read-aloud is not part of this install (no `kiosk speech` command): "
                                         "no Dengarkan button")]
+    if data.get("hung"):  # installed, but the engine never answered: nothing to install
+        return [Check("speech", "WARN", f"{data.get('problem')}: no Dengarkan button")]
     install = "install espeak-ng and speech-dispatcher, see deploy/INSTALL.md"
     if not data.get("engine") or data.get("problem"):
         return [Check("speech", "WARN", f"{data.get('problem') or 'no text-to-speech engine'}: "

@@ -1,8 +1,9 @@
 """The "Dengarkan" (listen) button: reading the current citizen screen aloud (issue #12).
 
 One button for every screen, in the window's Back/Next bar; each screen only says what to
-read (``Screen.spoken(lang)``, built by the core's ``kiosk.speech``).  The engine runs on
-its own thread (``ui.speech.Speaker``); this module decides when to read and when to stop.
+read (``Screen.spoken(lang)``, built by the core's ``kiosk.speech``).  The engine runs in
+its own process (``ui.speech.Speaker`` starts and watches it; a hung or dead one only hides
+the button); this module decides when to read and when to stop.
 """
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ class ListenControl(QObject):
         self.hush = True  # nobody there yet (start-up, after the wipe)
         self._wiping = False
         self.volume = volume
-        # Started by the window once the welcome screen is painted (Speaker.start says why).
+        # Its process is started by the window once the welcome screen is painted (Speaker.start).
         self.speaker = Speaker(window.flow.languages, volume, parent=self, start=False) if mode != "off" else None
         self.button = button(N_("Dengarkan"), "speaker", role="listen", object_name="listen",
                              icon_colour=theme.WHITE)

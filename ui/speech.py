@@ -1,45 +1,47 @@
-"""Reading the screen aloud with QtTextToSpeech, off the GUI thread (issue #12).
+"""Reading the screen aloud with QtTextToSpeech, in a child process (issues #12, #16).
 
-The words come from the core (``kiosk.speech``); this module only plays them.  The engine
-(speech-dispatcher on Linux, which drives espeak-ng; SAPI or WinRT on Windows) lives on its
-own thread: connecting to speech-dispatcher takes over a second (it may start the daemon),
-and a tap must never wait for that.  The GUI thread talks to it through queued signals.
+The words come from the core (``kiosk.speech``); this module only has them played.  The
+engine (speech-dispatcher on Linux, which drives espeak-ng; SAPI or WinRT on Windows) lives
+in its own process, ``ui.speech_host``, which the GUI thread talks to through ``QProcess``:
+JSON lines out, JSON events in (``readyReadStandardOutput``), no thread and no blocking wait
+on the GUI thread.  In a thread it froze the GUI all the same: the engine's constructor
+connects to speech-dispatcher for over a second and PySide6 holds the GIL through it, it
+takes Qt's signal-slot lock (which once deadlocked the app), and a hung speech-dispatcher
+could trap the thread inside a call.  A child that hangs or dies costs the kiosk only its
+listen button: the probe has a deadline, a crash after a good start restarts the child once,
+and ``shutdown()`` asks it to quit, then kills it.  The child also ends when its stdin closes,
+so no speech process outlives the kiosk.
 
-``Speaker`` answers "can this language be spoken?" once the engine has said which voices it
+``Speaker`` answers "can this language be spoken?" once the child has said which voices it
 has (``VOICE_LANGUAGES``: Javanese screens are read with the Indonesian voice).  With no
-engine or no voice the listen button stays hidden and the kiosk works as before;
-``kiosk check`` says why.
+engine, no voice, or a child that never answered, the listen button stays hidden and the kiosk
+works as before; ``kiosk check`` and ``kiosk speech voices`` say why (``Speaker.problem``).
 
 ``KIOSK_SPEECH_ENGINE`` picks an engine by name (tests use Qt's ``mock`` engine, which has
 English and a few other voices but no Indonesian); by default the first engine that is not
-the mock.
+the mock.  The child inherits it with the rest of the environment.
 """
 from __future__ import annotations
 
+import json
 import logging
-import os
-import threading
 from dataclasses import dataclass
 
-from PySide6.QtCore import QLocale, QObject, QThread, Signal, Slot
-from PySide6.QtTextToSpeech import QTextToSpeech
+from PySide6.QtCore import QObject, QProcess, QTimer, Signal
+from shiboken6 import Shiboken
 
 from kiosk.speech import VOICE_LANGUAGES
+from ui.speech_host import ENGINE_ENV, host_command
+
+__all__ = ["ENGINE_ENV", "PROBE_TIMEOUT_MS", "Speaker", "Voice"]
 
 log = logging.getLogger(__name__)
 
-ENGINE_ENV = "KIOSK_SPEECH_ENGINE"
-CONSTRUCT_WAIT_S = 20.0  # the GUI's wait for the engine's constructor (1.3 s on the kiosk PC)
-
-
-def engine_name() -> str | None:
-    """The engine the kiosk speaks with, or None when there is none."""
-    engines = list(QTextToSpeech.availableEngines())
-    forced = os.environ.get(ENGINE_ENV, "").strip()
-    if forced:
-        return forced if forced in engines else None
-    real = [e for e in engines if e != "mock"]
-    return real[0] if real else None
+#: How long the child may take to say which voices it has (the engine's constructor: 1.3 s on
+#: the kiosk PC, 2.5-4 s on a loaded machine) before the listen button is given up on.
+PROBE_TIMEOUT_MS = 20_000
+QUIT_WAIT_MS = 1_000  # at shutdown only: the child's clean exit after "quit", then a kill
+RESTARTS = 1  # a child that crashes after a good start is started again this many times
 
 
 @dataclass(frozen=True)
@@ -50,175 +52,70 @@ class Voice:
     name: str
 
 
-def find_voices(tts: QTextToSpeech, languages: tuple[str, ...]) -> dict[str, Voice | None]:
-    """For each screen language, the engine's best voice (``VOICE_LANGUAGES`` order)."""
-    by_code: dict[str, list[QLocale]] = {}
-    for loc in tts.availableLocales():
-        by_code.setdefault(QLocale.languageToCode(loc.language()), []).append(loc)
-    found: dict[str, Voice | None] = {}
-    for lang in languages:
-        found[lang] = None
-        for code in VOICE_LANGUAGES.get(lang, (lang,)):
-            for loc in by_code.get(code, []):
-                tts.setLocale(loc)
-                voices = tts.availableVoices()
-                if voices:
-                    found[lang] = Voice(loc.name(), voices[0].name())
-                    break
-            if found[lang] is not None:
-                break
-    return found
-
-
-class _Engine(QObject):
-    """Lives on the speech thread; owns the QTextToSpeech."""
-
-    probed = Signal(object)  # {"engine": name, "voices": {lang: Voice | None}, "problem": str}
-    started = Signal(int)
-    ended = Signal(int)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tts: QTextToSpeech | None = None
-        self.voices: dict[str, Voice | None] = {}
-        self.current = 0
-        self.pending = False  # said, not yet speaking: a "ready" now is the old utterance's stop
-        self.reported = False
-        self.languages: tuple[str, ...] = ()
-        self.built = threading.Event()  # set once the engine's constructor has returned
-
-    @Slot(str, object)
-    def probe(self, engine: str, languages: object) -> None:
-        self.languages = tuple(languages)  # type: ignore[arg-type]
-        try:
-            self.tts = QTextToSpeech(engine, self)
-        except Exception as exc:  # noqa: BLE001 - a broken engine must not take the kiosk down
-            self.probed.emit({"engine": engine, "voices": {}, "problem": f"{type(exc).__name__}: {exc}"})
-            return
-        finally:
-            self.built.set()
-        self.tts.stateChanged.connect(self._state)
-        if self.tts.state() in (QTextToSpeech.State.Ready, QTextToSpeech.State.Error):
-            self._report()
-        # else: still initializing; _state reports when it is ready
-
-    def _report(self) -> None:
-        tts = self.tts
-        assert tts is not None
-        self.reported = True
-        if tts.state() == QTextToSpeech.State.Error:
-            self.probed.emit({"engine": tts.engine(), "voices": {}, "problem": tts.errorString() or "engine error"})
-            return
-        self.voices = find_voices(tts, self.languages)
-        self.probed.emit({"engine": tts.engine(), "voices": dict(self.voices), "problem": ""})
-
-    def _state(self, state: QTextToSpeech.State) -> None:
-        if not self.reported:
-            if state in (QTextToSpeech.State.Ready, QTextToSpeech.State.Error):
-                self._report()
-            return
-        if state == QTextToSpeech.State.Speaking:
-            self.pending = False
-            self.started.emit(self.current)
-        elif state == QTextToSpeech.State.Error or (state == QTextToSpeech.State.Ready and not self.pending):
-            self.pending = False
-            self.ended.emit(self.current)
-
-    @Slot(int, str, str, float)
-    def say(self, uid: int, lang: str, text: str, volume: float) -> None:
-        voice = self.voices.get(lang)
-        if self.tts is None or voice is None:
-            self.ended.emit(uid)
-            return
-        self.current = uid
-        self.tts.setLocale(QLocale(voice.locale))
-        for v in self.tts.availableVoices():
-            if v.name() == voice.name:
-                self.tts.setVoice(v)
-                break
-        self.tts.setVolume(volume)
-        self.pending = True
-        self.tts.say(text)
-
-    @Slot()
-    def stop(self) -> None:
-        if self.tts is not None and self.tts.state() in (QTextToSpeech.State.Speaking, QTextToSpeech.State.Paused):
-            self.tts.stop(QTextToSpeech.BoundaryHint.Immediate)
-
-    @Slot(float)
-    def set_volume(self, volume: float) -> None:
-        if self.tts is not None:
-            self.tts.setVolume(volume)
-
-
 class Speaker(QObject):
-    """The GUI thread's handle on the speech thread.
+    """The GUI thread's handle on the speech process (``ui.speech_host``).
 
     ``speaking`` turns true the moment ``say`` is called and false when the engine has
     finished or was stopped, so the button's "stop" state never waits for the engine.
+    ``engine_state`` and ``engine_volume`` are what the child last reported (its
+    QTextToSpeech's state as a word, its volume 0..1): what the engine is really doing, for
+    the tests and a technician, never a guess from what was asked.
     """
 
     availability_changed = Signal()
     speaking_changed = Signal(bool)
     said = Signal(str, str)  # (language, text) handed to the engine: the log and the tests
-    _probe = Signal(str, object)
-    _say = Signal(int, str, str, float)
-    _stop = Signal()
-    _volume = Signal(float)
 
     def __init__(self, languages: tuple[str, ...], volume_percent: int = 80, parent: QObject | None = None,
-                 engine: str | None = None, *, start: bool = True) -> None:
+                 engine: str | None = None, *, start: bool = True, probe_timeout_ms: int | None = None) -> None:
         super().__init__(parent)
         self.languages = tuple(languages)
         self.volume_percent = int(volume_percent)
-        self.engine = engine if engine is not None else engine_name()
+        self.engine = engine  # asked for (None: the child's choice); the probe names the one in use
+        self.engines: list[str] = []  # every engine Qt offers, as the child found them
         self.voices: dict[str, Voice | None] = {}
-        self.problem = "" if self.engine else "no text-to-speech engine"
+        self.problem = ""
         self.ready = False
         self.speaking = False
+        self.engine_state = ""  # "" until the child reports; ready | speaking | paused | synthesizing | error | gone
+        self.engine_volume: float | None = None
+        self.hung = False  # the child never answered the probe (a hung speech-dispatcher)
+        self.restarts_left = RESTARTS
+        self.probe_timeout_ms = PROBE_TIMEOUT_MS if probe_timeout_ms is None else int(probe_timeout_ms)
         self._uid = 0
-        self._thread: QThread | None = None
-        self._worker: _Engine | None = None
-        if self.engine is None:
-            log.warning("speech: no text-to-speech engine: the listen button stays hidden")
-            return
-        self._thread = QThread()
-        self._thread.setObjectName("kiosk-speech")
-        self._worker = _Engine()
-        self._worker.moveToThread(self._thread)
-        self._thread.finished.connect(self._worker.deleteLater)
-        self._probe.connect(self._worker.probe)
-        self._say.connect(self._worker.say)
-        self._stop.connect(self._worker.stop)
-        self._volume.connect(self._worker.set_volume)
-        self._worker.probed.connect(self._probed)
-        self._worker.ended.connect(self._ended)
-        self._thread.start()
+        self._proc: QProcess | None = None
+        self._retired: list[QProcess] = []  # told to quit or killed, not yet reaped
         self._started = False
+        self._closing = False
+        self._probe_timer = QTimer(self)
+        self._probe_timer.setSingleShot(True)
+        self._probe_timer.timeout.connect(self._probe_overdue)
         if start:
             self.start()
 
     def start(self) -> None:
-        """Create the engine on the speech thread (once).
+        """Start the speech process and ask it for its voices (once; returns at once).
 
-        The engine's constructor connects to speech-dispatcher (about 1.3 s when it has to be
-        spawned) and PySide6 keeps the GIL through a C++ constructor, so the GUI thread stalls
-        meanwhile even though the call runs on another thread: the app starts it only once the
-        welcome screen has been painted (``MainWindow.showEvent``).
+        The window calls it once the welcome screen has been painted (``MainWindow.showEvent``):
+        starting a Python process costs the machine a core for a moment, and the first paint
+        comes first.  Nothing here waits: the answer arrives as an event (``availability_changed``).
         """
-        if self._worker is None or self._started:
+        if self._started or self._closing:
             return
         self._started = True
-        self._probe.emit(self.engine, self.languages)
-        # The constructor holds the GIL and, inside, takes Qt's signal-slot lock. A GUI thread
-        # that disconnects meanwhile (an object freed, a screen built) holds that lock while
-        # it waits for the GIL: both wait forever (seen: a frozen screenshot run). So the GUI
-        # thread waits here, holding no Qt lock, until the constructor has returned; it could
-        # not have run during it anyway, for want of the GIL.
-        self._worker.built.wait(CONSTRUCT_WAIT_S)
+        self._spawn()
+
+    @property
+    def pid(self) -> int | None:
+        """The speech process's id while it runs (tests and diagnostics)."""
+        proc = self._proc
+        if proc is None or proc.state() == QProcess.ProcessState.NotRunning:
+            return None
+        return int(proc.processId()) or None
 
     # -- what the window asks ----------------------------------------------------------------
     def can_speak(self, lang: str) -> bool:
+        """Whether the listen button may show in ``lang``: a live engine with a voice for it."""
         return self.ready and self.voices.get(lang) is not None
 
     def say(self, lang: str, text: str) -> None:
@@ -226,44 +123,132 @@ class Speaker(QObject):
         if not self.can_speak(lang) or not text:
             return
         self._uid += 1
-        self._stop.emit()
-        self._say.emit(self._uid, lang, text, self.volume_percent / 100.0)
+        self._send({"cmd": "stop"})
+        self._send({"cmd": "say", "uid": self._uid, "lang": lang, "text": text, "volume": self.volume_percent / 100.0})
         self.said.emit(lang, text)
         self._set_speaking(True)
 
     def stop(self) -> None:
-        if self._worker is not None:
-            self._stop.emit()
+        """Stop reading now (a tap, a new screen): the button turns back at once, not when the engine says so."""
+        self._send({"cmd": "stop"})
         self._uid += 1  # whatever the engine reports about the old utterance is stale now
         self._set_speaking(False)
 
     def set_volume(self, percent: int) -> None:
+        """Staff's volume (0-100), for this and every later utterance; the child confirms it (``engine_volume``)."""
         self.volume_percent = max(0, min(100, int(percent)))
-        if self._worker is not None:
-            self._volume.emit(self.volume_percent / 100.0)
+        self._send({"cmd": "volume", "volume": self.volume_percent / 100.0})
 
     def shutdown(self) -> None:
-        """Stop speaking and end the speech thread (idempotent)."""
-        if self._thread is None:
-            return
-        self._stop.emit()
-        self._thread.quit()
-        if not self._thread.wait(3000):
-            # The engine is stuck inside a call (a hung speech-dispatcher): the thread cannot
-            # leave its event loop, and destroying a running QThread aborts the process.
-            log.warning("speech: engine %s does not answer; ending its thread", self.engine)
-            self._thread.terminate()
-            self._thread.wait(1000)
-        self._thread = None
+        """Stop speaking and end the speech process (idempotent).
 
-    # -- what the engine reports ---------------------------------------------------------------
-    def _probed(self, result: dict) -> None:
-        self.voices = dict(result.get("voices") or {})
-        self.problem = result.get("problem", "")
+        The only place the GUI thread waits for the child, and briefly: "quit", then a kill.
+        A child still building its engine (no answer to the probe yet) would finish that
+        first, seconds later: it is killed at once, it holds nothing worth a clean exit.
+        """
+        self._closing = True
+        self._probe_timer.stop()
+        self._set_speaking(False)
+        current = self._proc if self.ready else None
+        procs = ([self._proc] if self._proc is not None else []) + self._retired
+        self._proc, self._retired = None, []
+        for proc in procs:
+            if proc.state() != QProcess.ProcessState.NotRunning:
+                if proc is current:
+                    self._write(proc, {"cmd": "quit"})
+                    proc.closeWriteChannel()
+                    if not proc.waitForFinished(QUIT_WAIT_MS):
+                        log.warning("speech: the speech process does not quit; ending it")
+                        proc.kill()
+                else:
+                    proc.kill()
+                proc.waitForFinished(QUIT_WAIT_MS)
+            proc.deleteLater()
+
+    # -- the child ---------------------------------------------------------------------------
+    def _spawn(self) -> None:
+        proc = QProcess(self)
+        # The child's stderr (Qt's and the engine's warnings) goes where the kiosk's goes; it
+        # never carries the text read aloud.
+        proc.setProcessChannelMode(QProcess.ProcessChannelMode.ForwardedErrorChannel)
+        proc.readyReadStandardOutput.connect(lambda p=proc: self._read(p))
+        proc.finished.connect(lambda code, status, p=proc: self._finished(p, code, status))
+        proc.errorOccurred.connect(lambda error, p=proc: self._error(p, error))
+        program, *args = host_command()
+        self._proc = proc
+        self.engine_state = ""
+        proc.start(program, args)
+        self._send({"cmd": "probe", "engine": self.engine, "languages": list(self.languages),
+                    "voice_languages": {k: list(v) for k, v in VOICE_LANGUAGES.items()},
+                    "volume": self.volume_percent / 100.0})
+        self._probe_timer.start(self.probe_timeout_ms)
+
+    @staticmethod
+    def _write(proc: QProcess, command: dict) -> None:
+        proc.write((json.dumps(command, ensure_ascii=False) + "\n").encode("utf-8"))
+
+    def _send(self, command: dict) -> None:
+        proc = self._proc
+        if proc is not None and proc.state() != QProcess.ProcessState.NotRunning:
+            self._write(proc, command)
+
+    def _retire(self, proc: QProcess, *, kill: bool) -> None:
+        """Let go of a child we no longer talk to: "quit" (it exits by itself) or a kill."""
+        if proc is self._proc:
+            self._proc = None
+        self._retired.append(proc)
+        if kill:
+            proc.kill()
+        else:
+            self._write(proc, {"cmd": "quit"})
+            proc.closeWriteChannel()
+
+    def _read(self, proc: QProcess) -> None:
+        while proc.canReadLine():
+            raw = bytes(proc.readLine().data()).decode("utf-8", "replace").strip()
+            if not raw:
+                continue
+            try:
+                event = json.loads(raw)
+            except ValueError:
+                log.debug("speech: the speech process wrote a line that is not an event")
+                continue
+            if proc is self._proc and isinstance(event, dict):
+                self._event(event)
+
+    def _event(self, event: dict) -> None:
+        kind = event.get("event")
+        if kind == "probed":
+            self._probed(event)
+        elif kind == "engine":  # the engine being built: named in the problem if it never answers
+            self.engine = event.get("engine") or self.engine
+            self.engines = [str(e) for e in event.get("engines") or []]
+        elif kind == "ended":
+            if event.get("uid") == self._uid:
+                self._set_speaking(False)
+        elif kind == "state":
+            self.engine_state = str(event.get("state", ""))
+        elif kind == "volume":
+            try:
+                self.engine_volume = float(event.get("volume"))
+            except (TypeError, ValueError):
+                pass
+
+    def _probed(self, event: dict) -> None:
+        self._probe_timer.stop()
+        self.engine = event.get("engine") or None
+        self.engines = [str(e) for e in event.get("engines") or []]
+        voices = event.get("voices") or {}
+        self.voices = {lang: (Voice(str(v.get("locale", "")), str(v.get("name", ""))) if isinstance(v, dict) else None)
+                       for lang, v in voices.items()}
+        self.problem = str(event.get("problem") or "")
         self.ready = not self.problem
+        self.engine_state = "ready" if self.ready else "error"
         missing = [lang for lang in self.languages if self.voices.get(lang) is None]
         if self.problem:
-            log.warning("speech: engine %s unusable: %s", self.engine, self.problem)
+            log.warning("speech: engine %s unusable: %s: the listen button stays hidden", self.engine, self.problem)
+            if self._proc is not None:
+                self._retire(self._proc, kill=False)  # nothing to speak with: the child may go
         elif missing:
             log.warning("speech: engine %s has no voice for %s: no listen button there", self.engine, ", ".join(missing))
         else:
@@ -271,13 +256,57 @@ class Speaker(QObject):
                      ", ".join(f"{lang}={v.name}" for lang, v in self.voices.items() if v))
         self.availability_changed.emit()
 
-    def _ended(self, uid: int) -> None:
-        if uid == self._uid:
-            self._set_speaking(False)
+    def _probe_overdue(self) -> None:
+        proc = self._proc
+        if self.ready or proc is None:
+            return
+        what = f"engine {self.engine}" if self.engine else "the speech process"
+        self.problem = (f"{what} did not answer within {self.probe_timeout_ms / 1000:g} s "
+                        "(is speech-dispatcher hung? restart it)")
+        log.warning("speech: %s: the listen button stays hidden", self.problem)
+        self.hung = True
+        self.engine_state = "gone"
+        self._retire(proc, kill=True)
+        self.availability_changed.emit()
+
+    def _error(self, proc: QProcess, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart:  # no "finished" follows
+            self._lost(proc, f"could not start: {proc.errorString()}")
+
+    def _finished(self, proc: QProcess, code: int, status: QProcess.ExitStatus) -> None:
+        why = "crashed or was killed" if status == QProcess.ExitStatus.CrashExit else f"exited with status {code}"
+        self._lost(proc, why)
+
+    def _lost(self, proc: QProcess, why: str) -> None:
+        """A child ended.  Ours, unasked: no listen button until (once) a new one has said its voices."""
+        if not (Shiboken.isValid(proc) and Shiboken.isValid(self)):
+            return  # the QProcess is being destroyed (it kills and reaps the child itself)
+        if proc in self._retired:
+            self._retired.remove(proc)
+            proc.deleteLater()
+            return
+        if proc is not self._proc:
+            return
+        self._proc = None
+        proc.deleteLater()
+        self._probe_timer.stop()
+        if self._closing:
+            return
+        was_ready = self.ready
+        self.ready = False
+        self.engine_state = "gone"
+        self._set_speaking(False)
+        if was_ready and self.restarts_left > 0:
+            self.restarts_left -= 1
+            log.warning("speech: the speech process %s; starting it again", why)
+            self.availability_changed.emit()
+            self._spawn()
+            return
+        self.problem = f"the speech process {why}"
+        log.warning("speech: %s: the listen button stays hidden", self.problem)
+        self.availability_changed.emit()
 
     def _set_speaking(self, on: bool) -> None:
         if on != self.speaking:
             self.speaking = on
             self.speaking_changed.emit(on)
-
-

@@ -5,7 +5,9 @@ words through the very engine the kiosk uses (QtTextToSpeech: speech-dispatcher 
 espeak-ng on Linux, SAPI or WinRT on Windows), or writes them to a WAV file with espeak-ng
 (kiosk/espeak.py says why not through Qt).  Exit 1 when no voice can speak the language.
 ``voices`` lists which voice reads each of the kiosk's languages; ``kiosk check`` runs it in
-a child process to say why the listen button would be hidden.
+a child process to say why the listen button would be hidden.  ``kiosk speech host`` (not
+listed in the help) is the read-aloud engine's own process in the PyInstaller build
+(``ui.speech_host``); it runs before, and without, the config and the log.
 
 These commands live in ui/ and plug into the core's CLI through the ``kiosk.commands``
 entry-point group, because the speaker path needs Qt and the core must not import it.
@@ -14,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from typing import Any
@@ -37,8 +38,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.set_defaults(func=test_command)
     v = actions.add_parser("voices", help="which voice reads each of the kiosk's languages")
     v.add_argument("--json", action="store_true",
-                   help='one object: {"engine", "engines", "voices": {lang: name|null}, "locales", "problem"}')
+                   help='one object: {"engine", "engines", "voices": {lang: name|null}, "locales", "problem", "hung"}')
     v.set_defaults(func=voices_command)
+    # Hidden (no help): the read-aloud engine's own process, as the PyInstaller build starts it
+    # (ui.speech_host; from source it runs as `python -m ui.speech_host`).
+    h = actions.add_parser("host")
+    h.set_defaults(func=host_command, without_config=True)
+
+
+def host_command(args: argparse.Namespace, cfg: Config | None) -> int:
+    from ui import speech_host
+
+    return speech_host.main()
 
 
 def _wait(done, timeout_s: float) -> bool:
@@ -59,37 +70,24 @@ def _wait(done, timeout_s: float) -> bool:
 
 def probe(languages: tuple[str, ...], volume: int = 80) -> dict[str, Any]:
     """Ask the kiosk's engine which voice reads each language, exactly as the app does (the
-    same ``Speaker``, on its own thread, so a hung speech-dispatcher cannot hang us)."""
-    from PySide6.QtCore import QCoreApplication, QLoggingCategory
+    same ``Speaker`` and its speech process, so a hung speech-dispatcher cannot hang us: the
+    probe's deadline ends the child and says so)."""
+    from PySide6.QtCore import QCoreApplication
 
-    QLoggingCategory.setFilterRules("qt.multimedia.*=false")  # PipeWire is optional; its absence is noise here
     app = QCoreApplication.instance() or QCoreApplication([sys.argv[0]])
-    from PySide6.QtTextToSpeech import QTextToSpeech
-
     from ui.speech import Speaker
 
-    speaker = Speaker(languages, volume)
-    result: dict[str, Any] = {"engine": speaker.engine, "voices": {}, "problem": speaker.problem,
-                              "engines": list(QTextToSpeech.availableEngines()),
-                              "_speaker": speaker, "_app": app, "hung": False}
-    if speaker.engine is None:
-        found = ", ".join(QTextToSpeech.availableEngines()) or "none"
-        result["problem"] = f"no text-to-speech engine (Qt plugins found: {found})"
-        return result
-    if not _wait(lambda: speaker.ready or bool(speaker.problem), PROBE_TIMEOUT_S):
-        result.update(hung=True, problem=f"engine {speaker.engine} did not answer within {PROBE_TIMEOUT_S:g} s "
-                                         "(is speech-dispatcher hung? restart it)")
-        return result
-    result.update(voices=dict(speaker.voices), problem=speaker.problem)
-    return result
+    speaker = Speaker(languages, volume, probe_timeout_ms=int(PROBE_TIMEOUT_S * 1000))
+    _wait(lambda: speaker.ready or bool(speaker.problem), PROBE_TIMEOUT_S + 5)
+    problem, hung = speaker.problem, speaker.hung
+    if not speaker.ready and not problem:  # the Speaker's own deadline did not fire: belt and braces
+        problem, hung = f"the speech engine did not answer within {PROBE_TIMEOUT_S:g} s (is speech-dispatcher hung? restart it)", True
+    return {"engine": speaker.engine, "engines": list(speaker.engines), "voices": dict(speaker.voices),
+            "problem": problem, "hung": hung, "_speaker": speaker, "_app": app}
 
 
 def _finish(result: dict[str, Any], code: int) -> int:
-    """End the speech thread; if the engine is stuck in a call, leave without waiting for it."""
-    if result.get("hung"):
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)  # the speech thread is blocked inside the engine: nothing to clean up safely
+    """End the speech process (a hung one is killed: nothing here waits for the engine)."""
     speaker = result.get("_speaker")
     if speaker is not None:
         speaker.shutdown()
@@ -99,6 +97,7 @@ def _finish(result: dict[str, Any], code: int) -> int:
 def _public(result: dict[str, Any]) -> dict[str, Any]:
     voices = result.get("voices") or {}
     return {"engine": result.get("engine"), "engines": result.get("engines", []), "problem": result.get("problem", ""),
+            "hung": bool(result.get("hung")),
             "voices": {lang: (v.name if v is not None else None) for lang, v in voices.items()},
             "locales": {lang: (v.locale if v is not None else None) for lang, v in voices.items()}}
 

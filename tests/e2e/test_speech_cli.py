@@ -129,3 +129,43 @@ def test_speaks_through_speech_dispatcher_to_the_sound_card(tmp_path, monkeypatc
                 time.sleep(0.1)
             else:
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_a_speech_engine_that_never_answers_is_a_warning_that_says_so(tmp_path, monkeypatch):
+    """The engine's process hangs building its engine (as with a hung speech-dispatcher): the
+    self-test says so within its deadline, and `kiosk speech voices` ends without a traceback."""
+    monkeypatch.setenv("KIOSK_SPEECH_HOST_TEST", "hang")
+    check = run_kiosk(config(tmp_path), "check", "--only", "speech", "--json", timeout=60)
+    assert check.returncode == 0, check.stderr
+    line = json.loads(check.stdout)["checks"][0]
+    assert line["status"] == "WARN"
+    assert "engine mock did not answer" in line["detail"] and "speech-dispatcher hung" in line["detail"]
+    assert "install" not in line["detail"]  # installed and hung: nothing to install
+    assert "Traceback" not in check.stderr
+
+
+def test_the_bundle_starts_its_speech_process_through_the_hidden_speech_host_command(tmp_path, monkeypatch):
+    """Frozen by PyInstaller there is no `python -m ui.speech_host`: the bundle runs itself as
+    `kiosk speech host`.  That command line, here through `python -m kiosk`, answers a probe
+    and quits on request, before (and without) reading any config or writing any log."""
+    import subprocess
+    import sys
+
+    from ui import speech_host
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert speech_host.host_command() == [sys.executable, "speech", "host"]
+    monkeypatch.delattr(sys, "frozen")
+    assert speech_host.host_command()[1:] == ["-m", "ui.speech_host"]
+    monkeypatch.setenv("KIOSK_CONFIG", str(tmp_path / "missing.toml"))  # would be a config error
+    monkeypatch.setenv("HOME", str(tmp_path))
+    commands = [{"cmd": "probe", "languages": ["en", "id"], "voice_languages": {"id": ["id"], "en": ["en"]}},
+                {"cmd": "volume", "volume": 0.4}, {"cmd": "quit"}]
+    proc = subprocess.run([sys.executable, "-m", "kiosk", "speech", "host"], capture_output=True, text=True,
+                          input="".join(json.dumps(c) + "\n" for c in commands), timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    events = [json.loads(line) for line in proc.stdout.splitlines()]
+    probed = next(e for e in events if e["event"] == "probed")
+    assert probed["engine"] == "mock" and probed["voices"]["en"] and probed["voices"]["id"] is None
+    assert {"event": "volume", "volume": 0.4} in events
+    assert not (tmp_path / ".local").exists()  # no data dir, no log made by a helper process

@@ -29,6 +29,9 @@ LOADED_AFTER = ("offline_queue", "offline_queue._outbox", "requests", "sqlite_ut
                 "reportlab", "kiosk.catalog", "kiosk.survey")
 NEVER_AT_START = ("ui.keyboard_panel", "PySide6.QtQuick", "PySide6.QtQuickWidgets",
                   "kiosk.commands.receipt", "kiosk.commands.bundle")
+#: The read-aloud engine lives in its own process (ui.speech_host): the app never loads it, so
+#: its seconds-long constructor (speech-dispatcher) cannot freeze the painted welcome screen.
+NEVER_IN_THE_APP = ("PySide6.QtTextToSpeech",)
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +68,8 @@ def test_keyboard_scene_and_other_commands_wait_until_they_are_needed(snapshots)
     # technician's commands are imported only by their own command line.
     loaded = sorted(m for m in NEVER_AT_START if m in set(snapshots["finished"]))
     assert loaded == []
+
+
+def test_the_speech_engine_is_never_loaded_into_the_app(snapshots):
+    loaded = sorted(m for m in NEVER_IN_THE_APP if m in set(snapshots["finished"]))
+    assert loaded == [], f"the speech engine belongs in its own process: {loaded}"

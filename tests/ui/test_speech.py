@@ -2,13 +2,22 @@
 
 The mock engine has English voices and no Indonesian one: the kiosk under test speaks
 English first, and Indonesian shows what a language without a voice does (no button).
+The engine runs in its own process (``ui.speech_host``); what it is doing is read from the
+events it sends (``Speaker.engine_state``, ``engine_volume``), and the crash, hang and
+clean-up tests below kill, stall and look for that real process by its id.
 """
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
 import pytest
-from PySide6.QtCore import QThread
-from PySide6.QtTextToSpeech import QTextToSpeech
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QTimer
 from uihelpers import find, kiosk_config, tap, visible_named
 
 from kiosk import speech
@@ -43,8 +52,22 @@ def ready(qtbot, window):
     return window.listen.button
 
 
-def engine_state(window):
-    return window.listen.speaker._worker.tts.state()
+def engine_state(window) -> str:
+    """What the speech process last said its engine is doing (ready, speaking, ...)."""
+    return window.listen.speaker.engine_state
+
+
+def alive(pid: int) -> bool:
+    """Whether a process with this id still exists (a zombie counts: it was not reaped)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def cmdline(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
 
 
 def test_button_reads_the_screen_and_a_second_tap_stops_it(qtbot, speaking_window):
@@ -54,10 +77,10 @@ def test_button_reads_the_screen_and_a_second_tap_stops_it(qtbot, speaking_windo
     tap(qtbot, button)
     assert w.said == [("en", speech.welcome("en", LANGS))]
     assert button.text() == "Stop" and button.isChecked()
-    qtbot.waitUntil(lambda: engine_state(w) == QTextToSpeech.State.Speaking, timeout=5000)
+    qtbot.waitUntil(lambda: engine_state(w) == "speaking", timeout=5000)
     tap(qtbot, button)
     assert button.text() == "Listen" and not w.listen.speaker.speaking
-    qtbot.waitUntil(lambda: engine_state(w) == QTextToSpeech.State.Ready, timeout=5000)
+    qtbot.waitUntil(lambda: engine_state(w) == "ready", timeout=5000)
     assert len(w.said) == 1
 
 
@@ -65,10 +88,10 @@ def test_moving_on_stops_the_reading_and_the_next_screen_is_read_on_request(qtbo
     w = speaking_window()
     button = ready(qtbot, w)
     tap(qtbot, button)
-    qtbot.waitUntil(lambda: engine_state(w) == QTextToSpeech.State.Speaking, timeout=5000)
+    qtbot.waitUntil(lambda: engine_state(w) == "speaking", timeout=5000)
     tap(qtbot, find(w, "start-report"))
     assert not w.listen.speaker.speaking and button.text() == "Listen"
-    qtbot.waitUntil(lambda: engine_state(w) == QTextToSpeech.State.Ready, timeout=5000)
+    qtbot.waitUntil(lambda: engine_state(w) == "ready", timeout=5000)
     qtbot.wait(50)
     assert len(w.said) == 1  # button mode: the new screen waits for a tap
     tap(qtbot, button)
@@ -111,7 +134,7 @@ def test_nothing_is_spoken_after_the_idle_wipe(qtbot, speaking_window):
     assert not w.listen.speaker.speaking  # the wipe cut the warning short
     qtbot.wait(300)
     assert len(w.said) == 2 and not w.listen.speaker.speaking
-    qtbot.waitUntil(lambda: engine_state(w) == QTextToSpeech.State.Ready, timeout=5000)
+    qtbot.waitUntil(lambda: engine_state(w) == "ready", timeout=5000)
     # The next citizen's first tap is theirs: always-mode reads again.
     tap(qtbot, find(w, "start-report"))
     qtbot.waitUntil(lambda: len(w.said) == 3, timeout=2000)
@@ -153,14 +176,17 @@ def test_no_button_on_the_staff_screens(qtbot, speaking_window):
     qtbot.waitUntil(lambda: not button.isVisible(), timeout=2000)
 
 
-def test_the_engine_lives_off_the_gui_thread_with_its_volume(qtbot, speaking_window):
+def test_the_engine_lives_in_its_own_process_with_its_volume(qtbot, speaking_window):
     w = speaking_window()
     ready(qtbot, w)
-    worker = w.listen.speaker._worker
-    assert worker.thread() is not QApplication.instance().thread()
-    assert isinstance(worker.thread(), QThread) and worker.thread().isRunning()
-    w.listen.speaker.set_volume(35)
-    qtbot.waitUntil(lambda: abs(worker.tts.volume() - 0.35) < 0.01, timeout=2000)
+    speaker = w.listen.speaker
+    assert speaker.pid is not None and speaker.pid != os.getpid()
+    if sys.platform.startswith("linux"):
+        assert "ui.speech_host" in cmdline(speaker.pid)
+    assert speaker.engine == "mock" and speaker.engine_volume == pytest.approx(0.8, abs=0.01)
+    speaker.set_volume(35)
+    qtbot.waitUntil(lambda: speaker.engine_volume is not None and abs(speaker.engine_volume - 0.35) < 0.01,
+                    timeout=2000)
 
 
 def test_each_citizen_screen_reads_what_it_shows(qtbot, speaking_window):
@@ -199,8 +225,8 @@ def test_staff_set_the_volume_and_it_survives_a_restart(qtbot, speaking_window):
     tap(qtbot, find(w, "staff-volume-up"))
     tap(qtbot, find(w, "staff-volume-up"))
     assert staff.volume_label.text() == "Voice volume: 100%" and not find(w, "staff-volume-up").isEnabled()
-    worker = w.listen.speaker._worker
-    qtbot.waitUntil(lambda: abs(worker.tts.volume() - 1.0) < 0.01, timeout=2000)
+    speaker = w.listen.speaker
+    qtbot.waitUntil(lambda: abs((speaker.engine_volume or 0) - 1.0) < 0.01, timeout=2000)
     tap(qtbot, find(w, "staff-volume-down"))
     tap(qtbot, find(w, "staff-volume-test"))
     assert w.said[-1][1] == speech.welcome("en", LANGS)
@@ -239,3 +265,111 @@ def test_the_contact_screen_reads_both_of_its_questions(qtbot, speaking_window):
     tap(qtbot, w.primary_button)  # no phone: refused
     error = w.flow.errors("reporter.phone")[0].text("en")
     assert w.current.spoken("en").startswith(speech.for_ear(error).rstrip(".")), w.current.spoken("en")
+
+
+# -- the speech process dies, hangs, or must not outlive the kiosk ---------------------------
+
+def test_a_killed_speech_process_is_started_again_once_then_the_button_hides(qtbot, speaking_window):
+    w = speaking_window()
+    button = ready(qtbot, w)
+    speaker = w.listen.speaker
+    tap(qtbot, button)
+    assert button.text() == "Stop"
+    first = speaker.pid
+    os.kill(first, signal.SIGKILL)  # mid-sentence
+    # The button does not stay on "Stop" for a voice that is gone...
+    qtbot.waitUntil(lambda: button.text() == "Listen" and not speaker.speaking, timeout=5000)
+    # ... and a new speech process takes over: the button is back, and it reads.
+    qtbot.waitUntil(lambda: speaker.ready and speaker.pid not in (None, first), timeout=10000)
+    qtbot.waitUntil(lambda: button.isVisible(), timeout=2000)
+    second = speaker.pid
+    assert not alive(first)
+    tap(qtbot, button)
+    qtbot.waitUntil(lambda: engine_state(w) == "speaking", timeout=5000)
+    assert len(w.said) == 2
+    os.kill(second, signal.SIGKILL)  # a second crash: no more restarts, no button
+    qtbot.waitUntil(lambda: not button.isVisible(), timeout=5000)
+    assert not speaker.ready and "speech process" in speaker.problem and speaker.pid is None
+    # The kiosk itself goes on: the citizen's taps still move it, and nothing is read.
+    tap(qtbot, find(w, "start-report"))
+    assert w.flow.screen == "service" and not button.isVisible()
+    tap(qtbot, w.back_button)
+    assert w.flow.screen == "welcome" and len(w.said) == 2
+
+
+def test_a_speech_process_that_never_answers_hides_the_button_and_the_screen_goes_on(
+        qtbot, speaking_window, monkeypatch):
+    from ui import speech as speech_mod
+
+    monkeypatch.setenv("KIOSK_SPEECH_HOST_TEST", "hang")  # the probe blocks the child for ever
+    monkeypatch.setattr(speech_mod, "PROBE_TIMEOUT_MS", 1500)
+    ticks = []
+    timer = QTimer()
+    timer.setInterval(50)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    w = speaking_window()
+    speaker = w.listen.speaker
+    qtbot.waitUntil(lambda: speaker.pid is not None, timeout=5000)
+    hung = speaker.pid
+    tap(qtbot, find(w, "start-report"))  # the citizen is served while the engine hangs
+    assert w.flow.screen == "service"
+    qtbot.waitUntil(lambda: bool(speaker.problem), timeout=15000)
+    timer.stop()
+    assert ticks, "the GUI's event loop ran while the speech process hung"
+    assert "did not answer" in speaker.problem and not speaker.ready
+    assert not w.listen.button.isVisible()
+    qtbot.waitUntil(lambda: not alive(hung), timeout=5000)  # the hung child was ended
+    tap(qtbot, w.back_button)
+    assert w.flow.screen == "welcome" and not w.listen.button.isVisible() and w.said == []
+
+
+# Qt's own words when a QProcess is deleted with its child running (it kills and reaps it):
+# exactly what the second half of this test does on purpose.
+@pytest.mark.qt_log_ignore(r"^QProcess: Destroyed while process")
+def test_no_speech_process_is_left_after_shutdown_or_when_its_owner_is_deleted(qtbot, speaking_window):
+    from shiboken6 import Shiboken
+
+    from ui.speech import Speaker
+
+    w = speaking_window()
+    ready(qtbot, w)
+    pid = w.listen.speaker.pid
+    w.shutdown()
+    assert not alive(pid) and w.listen.speaker.pid is None
+    # No shutdown at all: deleting the Speaker (and so its QProcess) ends the child too.
+    orphan = Speaker(("en",), 80)
+    qtbot.waitUntil(lambda: orphan.ready, timeout=10000)
+    pid = orphan.pid
+    Shiboken.delete(orphan)
+    assert not alive(pid)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="kills by signal and reads /proc")
+def test_the_speech_process_ends_when_the_kiosk_is_killed(tmp_path):
+    """SIGKILL of the app leaves no speech process: the child's stdin closes, and it exits."""
+    script = tmp_path / "owner.py"
+    script.write_text(textwrap.dedent("""
+        import os, signal, sys
+        from PySide6.QtCore import QCoreApplication, QTimer
+        from ui.speech import Speaker
+        app = QCoreApplication([])
+        speaker = Speaker(("en",), 80)
+        def check():
+            if speaker.ready:
+                print(speaker.pid, flush=True)
+                os.kill(os.getpid(), signal.SIGKILL)
+        poll = QTimer(); poll.timeout.connect(check); poll.start(20)
+        QTimer.singleShot(20000, app.quit)
+        app.exec()
+    """), encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr[-1500:]
+    pid = int(proc.stdout.strip())
+    deadline = 200  # x 0.1 s: a guard against a hang, not a timing
+    while alive(pid) and deadline:
+        if Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z":  # exited, waiting for init to reap it
+            break
+        time.sleep(0.1)
+        deadline -= 1
+    assert deadline, "the speech process outlived the kiosk"
