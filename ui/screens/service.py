@@ -1,6 +1,8 @@
 """Choose the service: grouped tiles with icons, and a keyword search."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -55,6 +57,7 @@ class ServiceScreen(Screen):
         self.scroll = scroll_area(self.list_widget)
         self.body.addWidget(self.scroll, 1)
         self.tiles: dict[str, QPushButton] = {}
+        self._prebuilding: Iterator[None] | None = None  # a list being built ahead, a group a turn
         self.empty = label(N_("Tidak ada layanan yang cocok. Coba kata lain, atau pilih dari daftar."), role="notice")
 
     def enter(self) -> None:
@@ -159,13 +162,40 @@ class ServiceScreen(Screen):
 
     def prebuild(self) -> None:
         """Build the full list ahead of the first "Lapor / Ajukan" (the window calls it once the
-        welcome screen is painted): 35 tiles take a noticeable moment to build on a slow PC."""
-        if self.flow.screen == "welcome":
-            self._build("")
+        welcome screen is painted), one group of tiles per event-loop turn: built in one go,
+        its 34 tiles froze the welcome screen for 1.4 s on a busy start (the sync worker and
+        the catalog keeper starting beside it), and a tap there waited that long."""
+        if self.flow.screen != "welcome":
+            return
+        steps = self._build_steps("")
+        self._prebuilding = steps
+
+        def step() -> None:
+            if self._prebuilding is not steps:
+                return  # finished by a _build meanwhile
+            try:
+                next(steps)
+            except StopIteration:
+                self._prebuilding = None
+                return
+            QTimer.singleShot(0, self, step)
+
+        step()
 
     def _build(self, text: str) -> None:
-        """(Re)build the tiles: grouped when browsing, a flat list of matches when searching.
-        The same list (language, kinds, words, catalog) is kept, not rebuilt."""
+        """(Re)build the tiles now (a prebuild under way is finished first, then kept if it is
+        the list wanted)."""
+        pending, self._prebuilding = self._prebuilding, None
+        if pending is not None:
+            for _part in pending:
+                pass
+        for _part in self._build_steps(text):
+            pass
+
+    def _build_steps(self, text: str):
+        """Build the tiles, yielding after each part: grouped when browsing, a flat list of
+        matches when searching.  The same list (language, kinds, words, catalog) is kept, not
+        rebuilt."""
         key = (current_language(), text.strip(),
                tuple(s.code for s in self.flow.services()))
         if key == getattr(self, "_built", None) and self.list_layout.count():
@@ -187,7 +217,7 @@ class ServiceScreen(Screen):
         else:
             for kind in KINDS:
                 lay.addWidget(self._kind_header(kind))
-                self._add_groups(kind, lang)
+                yield from self._add_groups(kind, lang)
         lay.addStretch(1)
 
     def _kind_header(self, kind: str) -> QWidget:
@@ -201,7 +231,7 @@ class ServiceScreen(Screen):
         w.setObjectName(f"kind-header-{kind}")
         return w
 
-    def _add_groups(self, kind: str, lang: str) -> None:
+    def _add_groups(self, kind: str, lang: str) -> Iterator[None]:
         lay = self.list_layout
         all_services = self.flow.services(kind)
         seen = set()
@@ -212,9 +242,11 @@ class ServiceScreen(Screen):
             seen.update(s.code for s in members)
             lay.addWidget(self._group_header(g.name.get(lang), g.icon))
             lay.addWidget(self._grid(members, lang))
+            yield
         rest = [s for s in all_services if s.code not in seen]
         if rest:
             lay.addWidget(self._grid(rest, lang))
+            yield
 
     def _group_header(self, text: str, icon_name: str) -> QWidget:
         w = QWidget()
