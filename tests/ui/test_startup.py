@@ -98,3 +98,24 @@ def test_a_core_that_cannot_open_stops_start_up_and_says_why(qtbot, make_window,
     assert isinstance(failed.args[0], PermissionError)
     assert startup.error is failed.args[0] and not startup.done
     assert not g.core.opened
+
+
+def test_a_tap_on_report_while_the_service_list_is_prebuilt_finds_the_whole_list(qtbot, make_window, tmp_path, sim):
+    """The list is built ahead a group per event-loop turn; "Lapor / Ajukan" tapped half-way
+    shows every service all the same (the rest is built at once), each tile once."""
+    from kiosk.core import KioskCore
+
+    with KioskCore(kiosk_config(tmp_path, sim.base_url), start_sync=False) as core:
+        window = make_window(core)
+        screen = window.screens["service"]
+        screen._built = None  # as on a fresh start: nothing built ahead yet
+        screen.prebuild()
+        partial = len(screen.tiles)
+        everything = len(window.flow.services())
+        assert 0 < partial < everything  # only the first group so far
+        tap(qtbot, find(window, "start-report"))
+        assert window.flow.screen == "service"
+        assert len(screen.tiles) == everything
+        names = [w.objectName() for w in screen.findChildren(type(next(iter(screen.tiles.values()))))
+                 if w.objectName().startswith("service-")]
+        assert len(names) == len(set(names)) == everything
