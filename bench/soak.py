@@ -238,7 +238,7 @@ def soak(sessions: int = SESSIONS, warmup: int = WARMUP, log: Callable[[str], No
 
 # Qt's own chatter on the offscreen platform (the UI tests ignore the same lines).
 _QT_NOISE = re.compile(r"propagateSizeHints|QQmlExpression: Expression .* depends on non-bindable|"
-                       r"QLineEdit::echoMode|QUnifiedTimer::stopAnimationDriver|qt\.multimedia|pipewire")
+                       r"(QLineEdit|PadField)::echoMode|QUnifiedTimer::stopAnimationDriver|qt\.multimedia|pipewire")
 
 
 def app_and_simulator(prefix: str, *, timeout_s: float, connect_timeout_s: float, **sections):
