@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QInputDevice, QPointingDevice
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -39,15 +39,29 @@ def tap(qtbot, widget: QWidget, pos: QPoint | None = None) -> None:
     assert widget.isEnabled(), f"{widget.objectName() or widget} is disabled"
     scroll_into_view(widget)
     win = widget.window().windowHandle()
-    local = pos or widget.rect().center()
-    p = widget.mapTo(widget.window(), local)
+    p = widget.mapTo(widget.window(), pos) if pos is not None else _shown_part(widget).center()
     # A tap off the window or on a part of the widget scrolled out of sight would land on
     # something else (or nothing): say so here rather than as a puzzling "nothing happened".
-    assert widget.window().rect().contains(p), f"{widget.objectName() or widget} is at {p}, off the window"
-    assert widget.visibleRegion().contains(local), f"{widget.objectName() or widget} is hidden where it would be tapped"
+    name = widget.objectName() or widget
+    assert widget.window().rect().contains(p), f"{name} is at {p}, off the window"
+    hit = widget.window().childAt(p)
+    assert hit is not None and (hit is widget or widget.isAncestorOf(hit)), f"a tap on {name} at {p} would land on {hit}"
     QTest.touchEvent(win, touchscreen()).press(0, p).commit()
     QTest.touchEvent(win, touchscreen()).release(0, p).commit()
     QApplication.processEvents()
+
+
+def _shown_part(widget: QWidget) -> QRect:
+    """The part of ``widget`` its scroll areas and the window let a person see (window
+    coordinates): a field taller than the room left above the keyboard is tapped where it
+    shows, not at its middle, which may lie under the Back/Next bar."""
+    top = widget.window()
+    r = QRect(widget.mapTo(top, QPoint(0, 0)), widget.size())
+    parent = widget.parentWidget()
+    while parent is not None and parent is not top:
+        r &= QRect(parent.mapTo(top, QPoint(0, 0)), parent.size())
+        parent = parent.parentWidget()
+    return r & top.rect()
 
 
 def scroll_into_view(widget: QWidget) -> None:
