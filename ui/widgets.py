@@ -123,6 +123,14 @@ class WrapScrollArea(QScrollArea):
         super().resizeEvent(ev)
         self._hold()
 
+    def hideEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+        # A list left while it still coasts from a flick (Back, the next question, the idle
+        # wipe) must not coast on out of sight: it would come back still moving, undo the
+        # screen's reset to the top, and the citizen's first tap on it would only stop it
+        # (QScroller takes a press on a moving list as "stop", not as a tap on the tile).
+        stop_coasting(self)
+        super().hideEvent(ev)
+
     def _hold(self) -> None:
         w = self.widget()
         lay = w.layout() if w is not None else None
@@ -161,6 +169,23 @@ def kinetic(viewport: QWidget) -> None:
     props.setScrollMetric(QScrollerProperties.OvershootDragResistanceFactor, 0.3)
     props.setScrollMetric(QScrollerProperties.HorizontalOvershootPolicy, QScrollerProperties.OvershootAlwaysOff)
     scroller.setScrollerProperties(props)
+
+
+def stop_coasting(area: QScrollArea) -> None:
+    """Stop a kinetic list where it is (no-op when it is still): a press on a list that is
+    still moving is taken by ``QScroller`` as "stop" and never reaches the button under it."""
+    viewport = area.viewport()
+    if QScroller.hasScroller(viewport):
+        scroller = QScroller.scroller(viewport)
+        if scroller.state() != QScroller.Inactive:
+            scroller.stop()
+
+
+def scroll_to(area: QScrollArea, y: int) -> None:
+    """Show a kinetic list from ``y`` (0: the top) now: a scroller still coasting from a
+    flick would otherwise carry on from where it was and undo the move."""
+    stop_coasting(area)
+    area.verticalScrollBar().setValue(y)
 
 
 def restyle(widget: QWidget, prop: str, value: str) -> None:

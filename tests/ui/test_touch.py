@@ -23,3 +23,45 @@ def test_service_list_scrolls_by_finger_drag(qtbot, window):
     QTest.touchEvent(win, touchscreen()).release(0, start - QPoint(0, 300)).commit()
     qtbot.waitUntil(lambda: bar.value() > 100, timeout=3000)
     assert window.flow.screen == "service", "a drag is not a tap on a tile"
+
+
+def _flick_up(qtbot, window, area) -> None:
+    """A quick upward flick on ``area``'s list: the finger is still moving fast as it lifts
+    (the last stretch is long, so the list coasts even when the machine is slow to deliver)."""
+    vp = area.viewport()
+    start = vp.mapTo(window, QPoint(vp.width() // 2, vp.height() - 20))
+    win = window.windowHandle()
+    QTest.touchEvent(win, touchscreen()).press(0, start).commit()
+    for dy in (40, 80, 120):
+        qtbot.wait(4)
+        QTest.touchEvent(win, touchscreen()).move(0, start - QPoint(0, dy)).commit()
+    QTest.touchEvent(win, touchscreen()).release(0, start - QPoint(0, 420)).commit()
+
+
+def test_first_tap_on_a_tile_lands_after_the_list_was_left_coasting(qtbot, window):
+    """Issue #10: a citizen flicks the list, goes Back while it still coasts, comes again
+    and taps a tile at once.  The list comes back still and from the top, and the tap opens
+    the service (it used to only stop a list that had coasted on out of sight)."""
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QScroller
+    from uihelpers import visible_named
+
+    tap(qtbot, find(window, "start-report"))
+    area = window.current.scroll
+    scroller = QScroller.scroller(area.viewport())
+    # A person looks at the list before flicking it.  (Within Qt's double-click interval of
+    # the last tap, the flick's press would reach the list as a double click, which QScroller
+    # does not start on: the list would not move at all.)
+    qtbot.wait(QGuiApplication.styleHints().mouseDoubleClickInterval() + 100)
+    _flick_up(qtbot, window, area)
+    assert scroller.state() == QScroller.Scrolling, "the list coasts on after a flick"
+    tap(qtbot, window.back_button)
+    assert window.flow.screen == "welcome"
+    tap(qtbot, find(window, "start-report"))
+    assert window.flow.screen == "service"
+    shown_from, moving = area.verticalScrollBar().value(), scroller.state()
+    tap(qtbot, visible_named(window, "service-PSR-KEBERSIHAN"))
+    assert window.flow.screen == "question", "the first tap on the tile is taken"
+    assert window.flow.service.code == "PSR-KEBERSIHAN"
+    assert shown_from == 0, "the list comes back from the top"
+    assert moving == QScroller.Inactive, "the list comes back still"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QInputDevice, QPointingDevice
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -33,27 +33,63 @@ def touchscreen() -> QPointingDevice:
 
 
 def tap(qtbot, widget: QWidget, pos: QPoint | None = None) -> None:
-    """A finger tap: touch press and release on ``widget`` (Qt synthesises the click)."""
+    """A finger tap: touch press and release on ``widget`` (Qt synthesises the click), where
+    the widget is drawn once its screen has settled and it is scrolled into view."""
     assert widget.isVisible(), f"{widget.objectName() or widget} is not on screen"
     assert widget.isEnabled(), f"{widget.objectName() or widget} is disabled"
     scroll_into_view(widget)
     win = widget.window().windowHandle()
-    p = widget.mapTo(widget.window(), pos or widget.rect().center())
+    p = widget.mapTo(widget.window(), pos) if pos is not None else _shown_part(widget).center()
+    # A tap off the window or on a part of the widget scrolled out of sight would land on
+    # something else (or nothing): say so here rather than as a puzzling "nothing happened".
+    name = widget.objectName() or widget
+    assert widget.window().rect().contains(p), f"{name} is at {p}, off the window"
+    hit = widget.window().childAt(p)
+    assert hit is not None and (hit is widget or widget.isAncestorOf(hit)), f"a tap on {name} at {p} would land on {hit}"
     QTest.touchEvent(win, touchscreen()).press(0, p).commit()
     QTest.touchEvent(win, touchscreen()).release(0, p).commit()
     QApplication.processEvents()
 
 
+def _shown_part(widget: QWidget) -> QRect:
+    """The part of ``widget`` its scroll areas and the window let a person see (window
+    coordinates): a field taller than the room left above the keyboard is tapped where it
+    shows, not at its middle, which may lie under the Back/Next bar."""
+    top = widget.window()
+    r = QRect(widget.mapTo(top, QPoint(0, 0)), widget.size())
+    parent = widget.parentWidget()
+    while parent is not None and parent is not top:
+        r &= QRect(parent.mapTo(top, QPoint(0, 0)), parent.size())
+        parent = parent.parentWidget()
+    return r & top.rect()
+
+
 def scroll_into_view(widget: QWidget) -> None:
-    """What a person does before tapping something below the fold: scroll to it."""
+    """What a person does before tapping something below the fold: scroll to it, and look
+    again once the screen has settled.  A list can be laid out over more than one turn of
+    the event loop (the review's rows get their word-wrapped height only after they are
+    shown), and a scroll made before that is undone by it: the "Ubah" scrolled to sat
+    200 px below the window.  So: scroll, let the turn run, and repeat until nothing moves."""
     from PySide6.QtWidgets import QScrollArea
 
-    parent = widget.parentWidget()
-    while parent is not None:
-        if isinstance(parent, QScrollArea):
-            parent.ensureWidgetVisible(widget, 10, 10)
-        parent = parent.parentWidget()
-    QApplication.processEvents()
+    def where() -> tuple:
+        areas = []
+        parent = widget.parentWidget()
+        while parent is not None:
+            if isinstance(parent, QScrollArea):
+                areas.append(parent)
+            parent = parent.parentWidget()
+        return areas, (widget.mapTo(widget.window(), QPoint(0, 0)), widget.size(),
+                       tuple(a.verticalScrollBar().value() for a in areas))
+
+    for _ in range(20):
+        areas, before = where()
+        for area in areas:  # innermost first, then each one around it
+            area.ensureWidgetVisible(widget, 10, 10)
+        QApplication.processEvents()
+        if where()[1] == before:
+            return
+    raise AssertionError(f"{widget.objectName() or widget} keeps moving: its screen never settles")
 
 
 def find(window: QWidget, name: str) -> QWidget:
@@ -145,13 +181,7 @@ def start_service(qtbot, window, kind: str, code: str) -> None:
     """Welcome -> "Lapor / Ajukan" -> the service's tile (``kind`` is the service's own)."""
     tap(qtbot, find(window, "start-report"))
     tap(qtbot, visible_named(window, f"service-{code}"))
-    try:
-        qtbot.waitUntil(lambda: window.flow.screen != "service", timeout=1000)
-    except Exception:  # noqa: BLE001 (pytest-qt's TimeoutError)
-        # Open: on a loaded machine a tap on a tile just after the list appears is sometimes
-        # not taken (seen 2 in 5 under load; QScroller on the list is the suspect). A person
-        # taps again; so does this walk, once, and the closing note of 2026-12-02 tracks it.
-        tap(qtbot, visible_named(window, f"service-{code}"))
+    assert window.flow.screen == "question", f"the tap on the {code} tile was not taken"
 
 
 def file_suggestion(qtbot, window, text: str = "Tolong tambah tempat sampah") -> None:

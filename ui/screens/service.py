@@ -14,7 +14,7 @@ from ui import theme
 from ui.flow import SERVICE
 from ui.icons import icon, pixmap
 from ui.screens import Screen
-from ui.widgets import Tile, button, clear_layout, label, name_icon, scroll_area, set_msgid, text_field
+from ui.widgets import Tile, button, clear_layout, label, name_icon, scroll_area, scroll_to, set_msgid, text_field
 
 COLUMNS = 2
 SEARCH_LONG = N_("Cari: misalnya sampah, KTP, air")
@@ -63,7 +63,7 @@ class ServiceScreen(Screen):
     def enter(self) -> None:
         self._build(self.search.text())
         self._arrange_top()
-        self.scroll.verticalScrollBar().setValue(0)
+        scroll_to(self.scroll, 0)
 
     def resizeEvent(self, ev) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(ev)
@@ -108,7 +108,7 @@ class ServiceScreen(Screen):
     def _jump(self, kind: str) -> None:
         header = self.list_widget.findChild(QWidget, f"kind-header-{kind}")
         if header is not None:
-            self.scroll.verticalScrollBar().setValue(header.y())
+            scroll_to(self.scroll, header.y())
 
     def clear(self) -> None:
         # Only the search words are the citizen's; the tiles are rebuilt on the next enter(),
