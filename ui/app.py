@@ -26,6 +26,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(argv if argv is not None else sys.argv[:1])
+    # No double taps on a kiosk: a press within 400 ms of the last tap reached widgets as a
+    # double click, which QScroller does not start on (a quick drag right after a tap did not
+    # scroll the list) and which selects a word in a text field (the next key replaced it).
+    app.styleHints().setMouseDoubleClickInterval(0)
     app.setApplicationName("Pasar Layanan Publik")
     app.setFont(QFont("Noto Sans", theme.BODY_PT))
     app.setStyleSheet(theme.stylesheet())

@@ -65,3 +65,45 @@ def test_first_tap_on_a_tile_lands_after_the_list_was_left_coasting(qtbot, windo
     assert window.flow.service.code == "PSR-KEBERSIHAN"
     assert shown_from == 0, "the list comes back from the top"
     assert moving == QScroller.Inactive, "the list comes back still"
+
+
+def test_a_drag_begun_right_after_a_tap_still_scrolls_the_list(qtbot, window):
+    """A quick citizen taps and at once drags the list up.  Within Qt's double-click
+    interval (400 ms) of the tap, that press reached the list as a double click, which
+    ``QScroller`` does not start on: the list did not move.  The kiosk has no double taps."""
+    from PySide6.QtWidgets import QScroller
+
+    tap(qtbot, find(window, "start-report"))
+    qtbot.wait(300)  # the new list settles
+    area = window.current.scroll
+    bar = area.verticalScrollBar()
+    assert bar.value() == 0
+    tap(qtbot, find(window, "kind-header-complaint"))  # a tap that does nothing (a heading) ...
+    vp = area.viewport()
+    start = vp.mapTo(window, QPoint(vp.width() // 2, vp.height() - 40))
+    win = window.windowHandle()
+    QTest.touchEvent(win, touchscreen()).press(0, start).commit()  # ... and at once a drag
+    for dy in range(0, 300, 20):
+        qtbot.wait(8)
+        QTest.touchEvent(win, touchscreen()).move(0, start - QPoint(0, dy)).commit()
+    QTest.touchEvent(win, touchscreen()).release(0, start - QPoint(0, 300)).commit()
+    qtbot.waitUntil(lambda: bar.value() > 100, timeout=3000)
+    assert window.flow.screen == "service", "a drag is not a tap on a tile"
+    QScroller.scroller(vp).stop()
+
+
+def test_a_double_tap_in_the_description_does_not_select_a_word(qtbot, window):
+    """Two quick taps on the description (an elderly citizen making sure) used to select the
+    word under the finger, and the next key replaced it.  They only place the cursor."""
+    from PySide6.QtGui import QTextCursor
+    from uihelpers import start_service, visible_named
+
+    start_service(qtbot, window, "complaint", "UMM-SARAN")
+    field = visible_named(window, "answer")
+    field.setPlainText("Sampah menumpuk di los ikan")
+    field.moveCursor(QTextCursor.End)
+    word = field.cursorRect(field.document().find("menumpuk")).center()
+    tap(qtbot, field, field.viewport().mapTo(field, word))
+    tap(qtbot, field, field.viewport().mapTo(field, word))
+    assert not field.textCursor().hasSelection(), f"selected: {field.textCursor().selectedText()!r}"
+    assert field.toPlainText() == "Sampah menumpuk di los ikan"
