@@ -341,9 +341,13 @@ def tour(qtbot, window, *, typing: bool = True, lang: str | None = None, large: 
     flow.next()
     settle()
     yield "question-nik-numpad"
-    flow.next()
+    nik = "3510014506900001"  # a valid NIK (Banyuwangi): the step is required
+    visible_named(window, "answer").setText(nik)
+    flow.set_value(flow.current_step.field, nik)
     flow.next()
     settle()
+    # (Two Nexts on an empty NIK had left every "question-choices" picture on the NIK's error.)
+    assert flow.screen == "question" and flow.current_step.editor == "single", flow.all_errors
     yield "question-choices"
     flow.wipe()
     flow.set_language(lang or flow.default_language)
