@@ -268,7 +268,7 @@ class KioskCore:
         from printing import fonts
 
         try:
-            fonts.register()  # ~0.7 s of font loading, done here instead of in the first print
+            fonts.register()  # the receipt faces (50 ms), loaded here instead of in the first print
         except Exception:  # a broken font must not stop the erasure of personal data below
             log.exception("loading receipt fonts failed")
         self.refresh_printer_state()

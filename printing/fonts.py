@@ -46,12 +46,14 @@ def _coverage(name: str) -> frozenset[int]:
 @functools.lru_cache(maxsize=None)
 def _registered(name: str) -> TTFont:
     with _lock:
-        try:
-            font = pdfmetrics.getFont(name)
-        except KeyError:
-            font = TTFont(name, str(face_path(name)))
-            pdfmetrics.registerFont(font)
-    return font  # type: ignore[return-value]
+        # Asked for a name it does not know, ``getFont`` first searches every Type 1 font
+        # directory for it (0.2 s per face, holding the GIL: the kiosk's screen stalled while
+        # the receipt fonts loaded in the background): ask the registry instead.
+        if name in pdfmetrics.getRegisteredFontNames():
+            return pdfmetrics.getFont(name)  # type: ignore[return-value]
+        font = TTFont(name, str(face_path(name)))
+        pdfmetrics.registerFont(font)
+    return font
 
 
 def register() -> None:
