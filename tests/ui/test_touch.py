@@ -6,6 +6,19 @@ from PySide6.QtTest import QTest
 from uihelpers import find, tap, touchscreen
 
 
+def _drag_up(qtbot, window, area, distance: int = 300) -> None:
+    """A finger pressed near the bottom of ``area``'s list and moved up ``distance`` pixels at
+    a steady pace, then lifted (a drag, not a flick)."""
+    vp = area.viewport()
+    start = vp.mapTo(window, QPoint(vp.width() // 2, vp.height() - 40))
+    win = window.windowHandle()
+    QTest.touchEvent(win, touchscreen()).press(0, start).commit()
+    for dy in range(0, distance, 20):
+        qtbot.wait(8)
+        QTest.touchEvent(win, touchscreen()).move(0, start - QPoint(0, dy)).commit()
+    QTest.touchEvent(win, touchscreen()).release(0, start - QPoint(0, distance)).commit()
+
+
 def test_service_list_scrolls_by_finger_drag(qtbot, window):
     tap(qtbot, find(window, "start-report"))
     qtbot.wait(300)  # a person looks at the new list before dragging it (it settles meanwhile)
@@ -13,14 +26,7 @@ def test_service_list_scrolls_by_finger_drag(qtbot, window):
     bar = area.verticalScrollBar()
     assert bar.maximum() > 0, "the list is longer than the screen"
     assert bar.value() == 0
-    vp = area.viewport()
-    start = vp.mapTo(window, QPoint(vp.width() // 2, vp.height() - 40))
-    win = window.windowHandle()
-    QTest.touchEvent(win, touchscreen()).press(0, start).commit()
-    for dy in range(0, 300, 20):
-        qtbot.wait(8)
-        QTest.touchEvent(win, touchscreen()).move(0, start - QPoint(0, dy)).commit()
-    QTest.touchEvent(win, touchscreen()).release(0, start - QPoint(0, 300)).commit()
+    _drag_up(qtbot, window, area)
     qtbot.waitUntil(lambda: bar.value() > 100, timeout=3000)
     assert window.flow.screen == "service", "a drag is not a tap on a tile"
 
@@ -79,17 +85,10 @@ def test_a_drag_begun_right_after_a_tap_still_scrolls_the_list(qtbot, window):
     bar = area.verticalScrollBar()
     assert bar.value() == 0
     tap(qtbot, find(window, "kind-header-complaint"))  # a tap that does nothing (a heading) ...
-    vp = area.viewport()
-    start = vp.mapTo(window, QPoint(vp.width() // 2, vp.height() - 40))
-    win = window.windowHandle()
-    QTest.touchEvent(win, touchscreen()).press(0, start).commit()  # ... and at once a drag
-    for dy in range(0, 300, 20):
-        qtbot.wait(8)
-        QTest.touchEvent(win, touchscreen()).move(0, start - QPoint(0, dy)).commit()
-    QTest.touchEvent(win, touchscreen()).release(0, start - QPoint(0, 300)).commit()
+    _drag_up(qtbot, window, area)  # ... and at once a drag
     qtbot.waitUntil(lambda: bar.value() > 100, timeout=3000)
     assert window.flow.screen == "service", "a drag is not a tap on a tile"
-    QScroller.scroller(vp).stop()
+    QScroller.scroller(area.viewport()).stop()
 
 
 def test_a_double_tap_in_the_description_does_not_select_a_word(qtbot, window):
