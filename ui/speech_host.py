@@ -169,8 +169,9 @@ class Host:
             return
         self.voices = find_voices(tts, self.languages, self.voice_languages)
         tts.setVolume(self.volume)
-        self.emit(event="probed", engine=tts.engine(), engines=self.engines, voices=self.voices, problem="")
+        # The volume first: whoever sees the speaker ready knows the engine's volume too.
         self.emit(event="volume", volume=round(tts.volume(), 3))
+        self.emit(event="probed", engine=tts.engine(), engines=self.engines, voices=self.voices, problem="")
 
     def _state(self, state: Any) -> None:
         from PySide6.QtTextToSpeech import QTextToSpeech
