@@ -8,7 +8,8 @@ on the GUI thread.  In a thread it froze the GUI all the same: the engine's cons
 connects to speech-dispatcher for over a second and PySide6 holds the GIL through it, it
 takes Qt's signal-slot lock (which once deadlocked the app), and a hung speech-dispatcher
 could trap the thread inside a call.  A child that hangs or dies costs the kiosk only its
-listen button: the probe has a deadline, a crash after a good start restarts the child once,
+listen button: the probe has a deadline, a crash after a good start restarts the child once
+an hour (a crash a week must not cost the button for good; one in a loop is given up on),
 and ``shutdown()`` asks it to quit, then kills it.  The child also ends when its stdin closes,
 so no speech process outlives the kiosk.
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
@@ -41,7 +43,9 @@ log = logging.getLogger(__name__)
 #: the kiosk PC, 2.5-4 s on a loaded machine) before the listen button is given up on.
 PROBE_TIMEOUT_MS = 20_000
 QUIT_WAIT_MS = 1_000  # at shutdown only: the child's clean exit after "quit", then a kill
-RESTARTS = 1  # a child that crashes after a good start is started again this many times
+RESTARTS = 1  # a child that crashes after a good start is started again this many times ...
+RESTART_WINDOW_S = 3600.0  # ... within this long: a kiosk runs for months, and a crash a week
+# must not cost the listen button for good; a child crashing in a loop is given up on.
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,8 @@ class Speaker(QObject):
         self.engine_volume: float | None = None
         self.hung = False  # the child never answered the probe (a hung speech-dispatcher)
         self.restarts_left = RESTARTS
+        self.restart_window_s = RESTART_WINDOW_S
+        self._last_restart: float | None = None  # time.monotonic() of the last restart
         self.probe_timeout_ms = PROBE_TIMEOUT_MS if probe_timeout_ms is None else int(probe_timeout_ms)
         self._uid = 0
         self._proc: QProcess | None = None
@@ -296,8 +302,12 @@ class Speaker(QObject):
         self.ready = False
         self.engine_state = "gone"
         self._set_speaking(False)
+        now = time.monotonic()
+        if self._last_restart is not None and now - self._last_restart >= self.restart_window_s:
+            self.restarts_left = RESTARTS  # the last crash was long ago: a fresh allowance
         if was_ready and self.restarts_left > 0:
             self.restarts_left -= 1
+            self._last_restart = now
             log.warning("speech: the speech process %s; starting it again", why)
             self.availability_changed.emit()
             self._spawn()

@@ -297,6 +297,23 @@ def test_a_killed_speech_process_is_started_again_once_then_the_button_hides(qtb
     assert w.flow.screen == "welcome" and len(w.said) == 2
 
 
+def test_a_crash_long_after_the_last_restart_is_restarted_again(qtbot, speaking_window):
+    """A kiosk runs for months: one restart per run would lose the button for good after a
+    second crash weeks later.  Past the restart window the allowance is fresh again."""
+    w = speaking_window()
+    button = ready(qtbot, w)
+    speaker = w.listen.speaker
+    speaker.restart_window_s = 0.0  # as if an hour had passed since each restart
+    for _ in range(3):
+        gone = speaker.pid
+        os.kill(gone, signal.SIGKILL)
+        qtbot.waitUntil(lambda: speaker.ready and speaker.pid not in (None, gone), timeout=10000)
+        qtbot.waitUntil(lambda: button.isVisible(), timeout=2000)
+        assert not alive(gone)
+    tap(qtbot, button)
+    qtbot.waitUntil(lambda: engine_state(w) == "speaking", timeout=5000)
+
+
 def test_a_speech_process_that_never_answers_hides_the_button_and_the_screen_goes_on(
         qtbot, speaking_window, monkeypatch):
     from ui import speech as speech_mod
