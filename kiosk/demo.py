@@ -7,10 +7,14 @@ and files two sample submissions on first start so "check status" has something 
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import signal
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kiosk.config import Config
@@ -62,6 +66,30 @@ def demo_config(cfg: Config) -> Config:
                        printer={"backend": "file", "path": "receipts"})
 
 
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGTERM and SIGINT that come inside the block are handled when it is left.
+
+    Their handlers are swapped for one that only notes them, then the first noted is raised
+    again for the real handler.  (Blocking them with ``pthread_sigmask`` would do it too, but
+    a child started meanwhile inherits the blocked mask and then ignores our SIGTERM.)
+    Only the main thread may set handlers; elsewhere nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    noted: list[int] = []
+    held = (signal.SIGTERM, signal.SIGINT)
+    old = {sig: signal.signal(sig, lambda signum, _frame: noted.append(signum)) for sig in held}
+    try:
+        yield
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+        if noted:
+            signal.raise_signal(noted[0])
+
+
 def start_simulator(cfg: Config, catalog_open311: dict) -> DemoServer:
     """Start ``python -m devserver`` on a free loopback port and wait for its ready line."""
     cfg.data_dir.mkdir(parents=True, exist_ok=True)
@@ -70,18 +98,24 @@ def start_simulator(cfg: Config, catalog_open311: dict) -> DemoServer:
     cmd = [sys.executable, "-m", "devserver", "--port", "0", "--host", "127.0.0.1",
            "--db", str(cfg.data_dir / "simulator.sqlite3"), "--catalog", str(catalog_file),
            "--api-key", cfg.server.api_key, "--token-delay", "20", "--stop-with-stdin"]
+    server: DemoServer | None = None
     try:
-        # Its stdin is a pipe only this process holds: however the demo ends (SIGKILL, a Qt
-        # abort), the pipe closes and the simulator stops by itself.
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, text=True)
-    except OSError as exc:
-        raise DemoError(f"cannot start the simulator: {exc}") from None
-    server = DemoServer(proc, "")
-    try:
+        # SIGTERM or Ctrl-C while the child is being started would leave it running with
+        # nobody to stop it (it stops by itself once our end of its stdin closes, but only
+        # after this process has gone): they wait until it has a DemoServer to stop it.
+        with _signals_held():
+            try:
+                # Its stdin is a pipe only this process holds: however the demo ends (SIGKILL,
+                # a Qt abort), the pipe closes and the simulator stops by itself.
+                proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL, text=True)
+            except OSError as exc:
+                raise DemoError(f"cannot start the simulator: {exc}") from None
+            server = DemoServer(proc, "")
         line = proc.stdout.readline() if proc.stdout else ""
-    except BaseException:  # SIGTERM (SystemExit) or Ctrl-C while waiting: never leave it behind
-        server.stop()
+    except BaseException:  # SIGTERM (SystemExit) or Ctrl-C meanwhile: never leave it behind
+        if server is not None:
+            server.stop()
         raise
     if not line.startswith(READY_PREFIX):
         server.stop()

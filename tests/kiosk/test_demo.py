@@ -29,3 +29,38 @@ def test_kiosk_demo_starts_the_simulator_and_the_app(tmp_path):
     assert "simulator at http://127.0.0.1:" in done.stderr
     assert done.stderr.count("sample tracking code") == len(demo.SAMPLES)
     assert "Traceback" not in done.stderr
+
+
+def test_sigterm_while_the_simulator_starts_is_handled_once_it_can_be_stopped():
+    """A SIGTERM that comes while the simulator is being started waits until the demo holds
+    it (and can stop it); the child started meanwhile still takes SIGTERM itself."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from kiosk.demo import _signals_held
+
+    seen: list[str] = []
+
+    def handler(_signum, _frame):
+        seen.append("handled")
+        raise SystemExit(0)
+
+    old = signal.signal(signal.SIGTERM, handler)
+    child = None
+    try:
+        try:
+            with _signals_held():
+                os.kill(os.getpid(), signal.SIGTERM)
+                child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+                seen.append("started")
+        except SystemExit:
+            pass
+        assert seen == ["started", "handled"]
+        child.terminate()
+        assert child.wait(timeout=10) == -signal.SIGTERM  # not blocked in the child
+    finally:
+        signal.signal(signal.SIGTERM, old)
+        if child is not None and child.poll() is None:
+            child.kill()
