@@ -51,10 +51,8 @@ class StartUp(QObject):
         self.core = core
         self.done = False
         self.error: BaseException | None = None
-        self._steps: list[Callable[[], bool]] = [self._open_core]
-        if watch is not None:
-            self._steps.append(lambda: (watch(), True)[1])
-        self._steps.append(self._build_screens)
+        self._watch = watch
+        self._steps: list[Callable[[], bool]] = [self._open_core, self._start_watch, self._build_screens]
 
     def begin(self) -> None:
         """Run the steps from the next event-loop turn on (call it once the screen is painted)."""
@@ -74,6 +72,11 @@ class StartUp(QObject):
             return
         self._core_opened()
         self._next()
+
+    def _start_watch(self) -> bool:
+        if self._watch is not None:
+            self._watch()
+        return True
 
     def _core_opened(self) -> None:
         # PySide6 reads the source of every module imported after it (shibokensupport's
