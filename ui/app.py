@@ -12,7 +12,7 @@ from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from kiosk import watchdog
-from ui import theme
+from ui import collector, theme
 from ui.i18n import switch_language
 from ui.keyboard import prepare_environment
 
@@ -35,6 +35,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setStyleSheet(theme.stylesheet())
     app.setProperty("kiosk_large_text", False)  # what MainWindow.set_large_text compares against
     app.setQuitOnLastWindowClosed(False)  # only the staff "exit" quits
+    collector.install(app)  # reference cycles are collected on this thread only (ui/collector.py)
     return app
 
 
@@ -163,6 +164,7 @@ def run_app(core: Any, *, exit_after_start: bool = False) -> int:
             watch.stop()
         window.shutdown()
         ops.shutdown()
+        collector.uninstall()
     if startup.error is not None:
         raise startup.error
     if stopper.received is not None:

@@ -47,6 +47,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.qt_log_ignore(*QT_LOG_IGNORE))
 
 
+@pytest.fixture(autouse=True)
+def _interpreter_collects_again():
+    """While the UI runs, reference cycles are collected on the GUI thread only
+    (ui/collector.py); after a UI test the interpreter collects again, as for every other test."""
+    yield
+    from ui import collector
+
+    collector.uninstall()
+
+
 @pytest.fixture
 def sim(simulator_factory):
     """The provincial simulator serving the kiosk's own catalog."""
