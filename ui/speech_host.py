@@ -37,13 +37,12 @@ import queue
 import sys
 import threading
 import time
-from typing import Any, TextIO
+from typing import Any, Callable, TextIO
 
 ENGINE_ENV = "KIOSK_SPEECH_ENGINE"
 #: Test mode (tests/ui/test_speech.py): ``hang`` makes the probe block the main thread for
 #: ever, as a hung speech-dispatcher does inside the engine's constructor.
 TEST_MODE_ENV = "KIOSK_SPEECH_HOST_TEST"
-POLL_MS = 20  # how often the main thread takes commands from the stdin reader
 NICE = 10  # lower priority than the GUI (POSIX)
 EOF_GRACE_S = 2.0  # after stdin closed: time for a clean exit before a hard one
 
@@ -219,16 +218,25 @@ class Host:
             self.emit(event="volume", volume=round(self.tts.volume(), 3))
 
 
-def _read_stdin(lines: "queue.Queue[str | None]", stream: TextIO) -> None:
-    """The stdin reader (a plain thread, no Qt in it): hands each line to the main thread;
-    at end of file (the kiosk is gone) ends the process, by force if the main thread is
-    stuck inside the engine."""
+def _read_stdin(lines: "queue.Queue[str | None]", stream: TextIO,
+                wake: Callable[[], None] = lambda: None) -> None:
+    """The stdin reader (a plain thread): hands each line to the main thread and wakes it
+    with ``wake`` (a queued Qt signal); at end of file (the kiosk is gone) ends the process,
+    by force if the main thread is stuck inside the engine."""
+    def ring() -> None:
+        try:
+            wake()
+        except RuntimeError:  # the main thread is already past its loop and gone
+            pass
+
     try:
         for line in stream:
             lines.put(line)
+            ring()
     except (OSError, ValueError):
         pass
     lines.put(None)
+    ring()
     time.sleep(EOF_GRACE_S)
     os._exit(0)
 
@@ -243,7 +251,13 @@ def main(argv: list[str] | None = None) -> int:
             os.nice(NICE)
         except OSError:
             pass
-    from PySide6.QtCore import QCoreApplication, QLoggingCategory, QTimer
+    from PySide6.QtCore import QCoreApplication, QLoggingCategory, QObject, Qt, Signal
+
+    class Doorbell(QObject):
+        """Rung by the stdin reader's thread; answered on the main thread (queued), so the
+        process sleeps until a command comes (it polled every 20 ms before: 50 wake-ups a
+        second, for months)."""
+        rung = Signal()
 
     # PipeWire is optional (the audio goes through speech-dispatcher); its absence is noise.
     QLoggingCategory.setFilterRules("qt.multimedia.*=false")
@@ -256,7 +270,6 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout = sys.stderr  # a stray print() must not corrupt the event stream
     host = Host(out)
     lines: queue.Queue[str | None] = queue.Queue()
-    threading.Thread(target=_read_stdin, args=(lines, sys.stdin), name="kiosk-speech-stdin", daemon=True).start()
 
     def take() -> None:
         while True:
@@ -279,12 +292,11 @@ def main(argv: list[str] | None = None) -> int:
                 app.quit()
                 return
 
-    poll = QTimer()
-    poll.setInterval(POLL_MS)
-    poll.timeout.connect(take)
-    poll.start()
+    bell = Doorbell()
+    bell.rung.connect(take, Qt.QueuedConnection)
+    threading.Thread(target=_read_stdin, args=(lines, sys.stdin, bell.rung.emit),
+                     name="kiosk-speech-stdin", daemon=True).start()
     app.exec()
-    poll.stop()
     host.stop()
     return 0
 
