@@ -28,9 +28,8 @@ def json_resp(answers, **extra):
 # The annex's procedure, step by step: (1) add up each element's answers over the filled
 # questionnaires, (2) NRR per element = that sum / number of questionnaires, (3) NRR tertimbang
 # = NRR x bobot 1/9, (4) IKM unit = sum of the weighted NRR, (5) converted: IKM x 25, (6) mutu
-# from the conversion table.  We could not find the annex's own example table in the material
-# available here, so these ten questionnaires are ours, computed by hand below -- not "official"
-# numbers.
+# from the conversion table.  The annex's own numbers (bobot 1/9 for nine elements, the
+# conversion table) are tested below; these ten questionnaires are ours, computed by hand.
 WORKED = [
     # u1 u2 u3 u4 u5 u6 u7 u8 u9
     (3, 3, 3, 4, 3, 3, 4, 3, 3),
@@ -70,6 +69,27 @@ def test_weight_one_ninth_is_exact_not_the_rounded_0_11():
     nrr = skm.nrr([resp(a) for a in WORKED])
     with_0111 = skm.round2(25 * sum(float(v) * 0.111 for v in nrr.values()))
     assert with_0111 == Decimal("76.04") != skm.ikm(nrr)
+
+
+# The annex's own conversion table: nilai persepsi, nilai interval (NI, the unit's IKM before
+# x 25), nilai interval konversi (NIK = NI x 25), mutu.  Its rows are worked numbers of the
+# guideline itself: each NI bound times 25 must give the NIK bound, and that NIK its letter.
+ANNEX_TABLE = [
+    (1, ("1.00", "2.5996"), ("25.00", "64.99"), "D"),
+    (2, ("2.60", "3.064"), ("65.00", "76.60"), "C"),
+    (3, ("3.0644", "3.532"), ("76.61", "88.30"), "B"),
+    (4, ("3.5324", "4.00"), ("88.31", "100.00"), "A"),
+]
+
+
+@pytest.mark.parametrize("persepsi, ni, nik, letter", ANNEX_TABLE)
+def test_annex_conversion_rows_are_our_formula(persepsi, ni, nik, letter):
+    for bound_ni, bound_nik in zip(ni, nik):
+        # the unit's IKM before conversion is the mean of the nine NRR: nine equal NRR give it
+        nrr = {e: Fraction(bound_ni) for e in skm.ELEMENT_IDS}
+        assert skm.ikm(nrr) == Decimal(bound_nik)
+        assert skm.mutu(skm.ikm(nrr)) == letter
+    # (the "nilai persepsi" 1-4 only numbers the rows: nine answers of 2 give 50.00, a D)
 
 
 def test_annex_interval_table_matches_the_converted_bands():
