@@ -234,6 +234,7 @@ class Survey:
             bars_title=tr(lang, N_("Nilai rata-rata per unsur (skala 1 sampai 4)")),
             bars=bars,
             notes=tuple(notes),
+            more_text=tr(lang, N_("… dan {n} lainnya (semuanya di berkas CSV ekspor)")),
             footer=(tr(lang, N_("IKM = 25 x rata-rata nilai kesembilan unsur (PermenPAN-RB No. 14 Tahun 2017). Mutu: A 88,31-100; B 76,61-88,30; C 65,00-76,60; D 25,00-64,99.")),
                     tr(lang, N_("Dibuat oleh kios {kiosk} pada {date}."), kiosk=k.id, date=format_date(self.today(), lang))),
         )

@@ -45,6 +45,7 @@ class SkmSheet:
     scale_labels: tuple[str, str, str, str] = ("1", "2", "3", "4")
     notes: tuple[tuple[str, tuple[str, ...]], ...] = field(default_factory=tuple)  # (heading, lines)
     footer: tuple[str, ...] = ()
+    more_text: str = "… (+{n})"        # after the lines of a note that did not fit: "… dan {n} lainnya"
 
 
 def _draw(c: canvas.Canvas, text: str, font: str, size: float, x: float, y: float, *, align: str = "left") -> float:
@@ -174,7 +175,7 @@ def render_skm_pdf(sheet: SkmSheet) -> bytes:
             if y - 13 * (len(wrapped) + 1) < footer_top:  # keep a line for "… (+N)"
                 left = len(lines) - n
                 y -= 13
-                _draw(c, f"… (+{left})", SANS, 10, MARGIN + 12, y)
+                _draw(c, sheet.more_text.format(n=left), SANS, 10, MARGIN + 12, y)
                 break
             for j, part in enumerate(wrapped):
                 y -= 13

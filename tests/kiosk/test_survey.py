@@ -210,3 +210,33 @@ def test_report_groups_repeated_suggestions_in_text_json_and_pdf(tmp_path):
     finally:
         doc.close()
     assert "Toilet kotor (3x)" in printed and printed.count("Toilet kotor") == 1  # the most asked first
+
+
+@pytest.mark.parametrize("lang, more", [
+    ("id", "dan {n} lainnya (semuanya di berkas CSV ekspor)"),
+    ("jv", "lan {n} sanesipun (sedaya wonten ing berkas CSV ekspor)"),
+    ("en", "and {n} more (all of them in the exported CSV file)"),
+])
+def test_suggestions_that_do_not_fit_the_page_are_counted_and_all_in_the_csv(tmp_path, lang, more):
+    """The pinned-up page holds what fits; it says in its own language how many more there
+    are and where they are, and the CSV of the same export has every one."""
+    import csv
+    import io
+
+    import pypdfium2 as pdfium
+
+    said = [f"Saran nomor {i}: tambah tempat sampah di lorong {i}" for i in range(40)]
+    with make_core(tmp_path, Clock(NOW)) as core:
+        core.skm.record([{**RESPONSE, "suggestion": text} for text in said])
+        doc = pdfium.PdfDocument(core.skm.pdf(core.skm.report(), lang))
+        try:
+            assert len(doc) == 1
+            printed = " ".join(doc[0].get_textpage().get_text_range().split())
+        finally:
+            doc.close()
+        shown = sum(f"{text}" in printed for text in said)
+        assert 0 < shown < len(said)
+        assert more.format(n=len(said) - shown) in printed
+        assert "(+" not in printed
+        rows = list(csv.DictReader(io.StringIO(core.skm.csv_text())))
+        assert sorted(r["suggestion"] for r in rows) == sorted(said)

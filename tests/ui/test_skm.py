@@ -154,7 +154,7 @@ def test_staff_report_page(qtbot, make_window, make_core, sim):
     shown = details[details.index("Saran dan masukan:") + 1:]
     assert shown[0] == "• Tambah kursi (3x)"
     assert len(shown) == 6 and {t.removeprefix("• ") for t in shown[1:5]} < set(others)
-    assert shown[5] == "dan 2 saran lain: lihat laporan lengkap (PDF)"
+    assert shown[5] == "dan 2 saran lain: semuanya di berkas CSV ekspor"
     tap(qtbot, find(window, "skm-period-all"))
     tap(qtbot, window.back_button)
     assert window.flow.screen == "staff"

@@ -24,7 +24,7 @@ from ui.screens import Screen
 from ui.skm_flow import SKM, STAFF_SKM, SUGGESTION_PAGE
 from ui.widgets import ChoiceList, button, clear_layout, label, set_msgid, text_area
 
-SUGGESTIONS_SHOWN = 5  # distinct suggestions on the staff page; the PDF lists them all
+SUGGESTIONS_SHOWN = 5  # distinct suggestions on the staff page; the exported CSV has every one
 
 log = logging.getLogger(__name__)
 
@@ -415,7 +415,7 @@ class SkmReportScreen(Screen):
             lines.append(_("Saran dan masukan") + ":")
             lines += [f"• {suggestion_text(t, n)}" for t, n in grouped[:SUGGESTIONS_SHOWN]]
             if len(grouped) > SUGGESTIONS_SHOWN:
-                lines.append(_("dan {n} saran lain: lihat laporan lengkap (PDF)").format(
+                lines.append(_("dan {n} saran lain: semuanya di berkas CSV ekspor").format(
                     n=len(grouped) - SUGGESTIONS_SHOWN))
         self.details.setText("\n".join(lines))
 
