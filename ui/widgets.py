@@ -11,7 +11,7 @@ import calendar
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -130,6 +130,22 @@ class WrapScrollArea(QScrollArea):
         # (QScroller takes a press on a moving list as "stop", not as a tap on the tile).
         stop_coasting(self)
         super().hideEvent(ev)
+
+    def settle(self) -> None:
+        """Lay the content out now rather than at the event loop's next turn: a screen that
+        fills its list just before it is shown painted its first frame with every wrapped row
+        squeezed to a sliver (10 px; one frame, a quarter second on a busy kiosk)."""
+        w = self.widget()
+        if w is None or not w.isVisible():
+            return
+        # Widgets added to a shown layout are shown by a queued call (QLayout.addChildWidget);
+        # until then the layout counts them as hidden. Show them now, as that call would.
+        for child in w.findChildren(QWidget, options=Qt.FindDirectChildrenOnly):
+            if child.isHidden() and not child.testAttribute(Qt.WA_WState_ExplicitShowHide):
+                child.show()
+        for _ in range(2):  # the content's layout, then the height it asks for at this width
+            QCoreApplication.sendPostedEvents(w, QEvent.LayoutRequest)
+            self._hold()
 
     def _hold(self) -> None:
         w = self.widget()
@@ -422,7 +438,8 @@ def text_area() -> QPlainTextEdit:
 
 
 class FitGrid(QWidget):
-    """Big buttons in two columns when every one's words fit half the width, else in one.
+    """Big buttons in ``max_columns`` columns when every one's words fit, else in half as
+    many (4, 2, 1), down to one.
 
     A list of answers at 1024 pixels with large text would otherwise cut "Lantai becek atau
     licin" in half; one column is taller, and the screen scrolls by finger."""
@@ -470,7 +487,9 @@ class FitGrid(QWidget):
         self.updateGeometry()
 
     def _refit(self) -> None:
-        want = self.max_columns if self._fits(self.max_columns) else 1
+        want = self.max_columns
+        while want > 1 and not self._fits(want):
+            want //= 2
         if want != self.columns:
             self._place(want)
 

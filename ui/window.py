@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterator, Mapping
 from typing import Any, Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -382,6 +382,14 @@ class MainWindow(QWidget):
             return
         self.screens[left[0]]
         QTimer.singleShot(0, self, lambda: self.build_screens_later(on_done))
+
+    def event(self, ev: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if ev.type() == QEvent.UpdateRequest:
+            # Every frame with today's layout: a frame already due when a label got a longer
+            # text (the next question, the print outcome, the review's rows) was painted
+            # before the layout that makes room for it, the text squeezed for that frame.
+            QCoreApplication.sendPostedEvents(None, QEvent.LayoutRequest)
+        return super().event(ev)
 
     def paintEvent(self, ev) -> None:  # noqa: N802 (Qt API)
         super().paintEvent(ev)

@@ -37,7 +37,8 @@ class ReviewScreen(Screen):
         self.rows.setHorizontalSpacing(20)
         self.rows.setVerticalSpacing(8)
         self.rows.setColumnStretch(0, 1)
-        self.body.addWidget(scroll_area(self.rows_widget), 1)
+        self.rows_area = scroll_area(self.rows_widget)
+        self.body.addWidget(self.rows_area, 1)
         flow.errors_changed.connect(self._maybe_refresh)
 
     def primary(self):
@@ -126,4 +127,5 @@ class ReviewScreen(Screen):
             line.setStyleSheet("color: #9AA7B5;")
             self.rows.addWidget(line, r, 0, 1, 2)
             r += 1
+        self.rows_area.settle()
         self.nav_changed.emit()
