@@ -16,17 +16,24 @@ SAMPLE = [
 ]
 
 
-def skm_tour(qtbot, window, lang: str):
+def skm_tour(qtbot, window, lang: str, large: bool = False):
+    """``large``: with the larger text on throughout (each wipe turns it off; it goes on again)."""
     from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
 
     flow = window.flow
+    real_wipe = flow.wipe
+
+    def wipe() -> None:
+        real_wipe()
+        if large:
+            window.set_large_text(True)
 
     def settle() -> None:  # a page change re-lays the screen out: let the scroll range follow
         for _ in range(3):
             QApplication.sendPostedEvents(None, QEvent.LayoutRequest)
             qtbot.wait(30)
-    flow.wipe()
+    wipe()
     flow.set_language(lang)
     settle()
     yield "welcome"
@@ -74,7 +81,7 @@ def skm_tour(qtbot, window, lang: str):
     qtbot.waitUntil(lambda: not window.keyboard.isVisible(), timeout=5000)
     settle()
     yield "thanks"
-    flow.wipe()
+    wipe()
     flow.set_language(lang)
     # after a service request: the offer on the done screen
     flow.start_report()
@@ -86,7 +93,7 @@ def skm_tour(qtbot, window, lang: str):
         flow.submit()
     settle()
     yield "done-offer"
-    flow.wipe()
+    wipe()
     flow.set_language(lang)
     window.core.skm.record([{"answers": a, "respondent": p, "suggestion": s, "language": lang} for a, p, s in SAMPLE])
     flow.staff_ok = True
@@ -94,5 +101,5 @@ def skm_tour(qtbot, window, lang: str):
     qtbot.waitUntil(lambda: find(window, "skm-ikm").text() not in ("", "IKM -"), timeout=5000)
     settle()
     yield "staff-report"
-    flow.wipe()
+    wipe()
     settle()

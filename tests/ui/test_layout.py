@@ -122,3 +122,22 @@ def test_every_citizen_screen_holds(qtbot, make_window, core, lang, size, large)
             window.grab().save(f"{os.environ['KIOSK_LAYOUT_SHOTS']}/{lang}-{size[0]}x{size[1]}-{large}-{screen}.png")
         problems += found
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+@pytest.mark.parametrize("lang", ["id", "jv", "en"])
+def test_every_survey_screen_and_the_staff_report_hold(qtbot, make_window, core, lang, size, large):
+    """The survey and the staff's SKM page, as the citizen screens above (the period buttons
+    once cut "Wulan punika" to "Wulan pu" at 1024 pixels with large text in Basa Jawa)."""
+    from skm_tour import skm_tour
+
+    window = make_window(core, size=size)
+    problems = []
+    for screen in skm_tour(qtbot, window, lang, large=large):
+        try:
+            qtbot.waitUntil(lambda: not layout_problems(window, f"skm-{screen}"), timeout=1000)
+        except Exception:  # noqa: BLE001 (pytest-qt's TimeoutError): the problems are listed below
+            pass
+        problems += layout_problems(window, f"skm-{screen}")
+    assert not problems, "\n".join(problems)

@@ -78,12 +78,14 @@ def shoot(window, steps, stem: str) -> list[Path]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+@pytest.mark.parametrize("size,large", VARIANTS,
+                         ids=[f"{w}x{h}{'-large' if large else ''}" for (w, h), large in VARIANTS])
 @pytest.mark.parametrize("lang", ["id", "jv", "en"])
-def test_skm_screenshots(qtbot, make_window, core, lang, size):
-    """Every survey screen and the staff's SKM page: ``<lang>-<size>-skm-<nn>-<screen>.png``."""
+def test_skm_screenshots(qtbot, make_window, core, lang, size, large):
+    """Every survey screen and the staff's SKM page: ``<lang>-<size>[-large]-skm-<nn>-<screen>.png``."""
     from skm_tour import skm_tour
 
     window = make_window(core, size=size)
-    written = shoot(window, skm_tour(qtbot, window, lang), f"{lang}-{size[0]}x{size[1]}-skm")
+    variant = f"{size[0]}x{size[1]}" + ("-large" if large else "")
+    written = shoot(window, skm_tour(qtbot, window, lang, large=large), f"{lang}-{variant}-skm")
     assert len(written) == 13

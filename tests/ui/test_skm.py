@@ -158,3 +158,55 @@ def test_staff_report_page(qtbot, make_window, make_core, sim):
     tap(qtbot, find(window, "skm-period-all"))
     tap(qtbot, window.back_button)
     assert window.flow.screen == "staff"
+
+
+def _open_skm_page(qtbot, window):
+    open_staff_area(qtbot, window)
+    qtbot.waitUntil(lambda: not ops_busy(), timeout=5000)
+    scroll_into_view(find(window, "staff-skm"))
+    tap_settled(qtbot, find(window, "staff-skm"))
+    assert window.flow.screen == "staff_skm"
+    qtbot.waitUntil(lambda: not ops_busy(), timeout=5000)
+
+
+def test_export_from_the_skm_page_asks_which_stick_and_writes_pdf_and_csv(qtbot, make_window, core, tmp_path,
+                                                                           monkeypatch):
+    """The bottom bar's "Ekspor ke flashdisk": sticks listed off the GUI thread, a choice when
+    there are several, the report and the responses written to the chosen one only."""
+    from kiosk.core import KioskCore
+    from test_staff_area import visible
+
+    with_pin(core)
+    core.skm.record([{"answers": dict(zip(ELEMENT_IDS, PATTERN)), "suggestion": "Tambah kursi"}] * 3)
+    media = tmp_path / "media" / "petugas"
+    (media / "FLASHDISK").mkdir(parents=True)
+    (media / "KINGSTON").mkdir()
+    monkeypatch.setattr(core, "export_targets",
+                        lambda: KioskCore.export_targets(core, roots=(str(media),), mounts_only=False))
+    window = make_window(core)
+    _open_skm_page(qtbot, window)
+    assert window.primary_button.isVisible() and window.primary_button.text() == "Ekspor ke flashdisk"
+    tap(qtbot, window.primary_button)
+    qtbot.waitUntil(lambda: visible(window, "skm-export-target-1"), timeout=5000)
+    assert "Pilih flashdisk" in find(window, "skm-message").text()
+    choice = find(window, "skm-export-target-1")
+    assert choice.text().endswith("KINGSTON")
+    tap(qtbot, choice)
+    qtbot.waitUntil(lambda: len(list((media / "KINGSTON").iterdir())) == 2 and not ops_busy(), timeout=10000)
+    assert not list((media / "FLASHDISK").iterdir())
+    assert sorted(p.suffix for p in (media / "KINGSTON").iterdir()) == [".csv", ".pdf"]
+    csv_rows = next((media / "KINGSTON").glob("*.csv")).read_text(encoding="utf-8").splitlines()
+    assert len(csv_rows) == 4 and all("Tambah kursi" in r for r in csv_rows[1:])
+    qtbot.waitUntil(lambda: "KINGSTON" in find(window, "skm-message").text(), timeout=5000)
+    assert not visible(window, "skm-export-target-0")
+    assert window.primary_button.isEnabled()
+
+
+def test_export_from_the_skm_page_without_a_stick_says_so(qtbot, make_window, core, monkeypatch):
+    with_pin(core)
+    monkeypatch.setattr(core, "export_targets", lambda: [])
+    window = make_window(core)
+    _open_skm_page(qtbot, window)
+    tap(qtbot, window.primary_button)
+    qtbot.waitUntil(lambda: "flashdisk" in find(window, "skm-message").text().lower(), timeout=5000)
+    assert window.primary_button.isEnabled()

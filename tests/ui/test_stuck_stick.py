@@ -49,6 +49,39 @@ def test_a_hung_stick_holds_neither_the_staff_area_nor_the_pin_check(qtbot, make
     assert find(window, "staff-export").isEnabled()
 
 
+def test_a_hung_stick_holds_neither_the_skm_page_nor_the_pin_check(qtbot, make_window, make_core, tmp_path):
+    """The survey report's export, as the unsent-reports export above: on the media lane."""
+    from kiosk.skm import ELEMENT_IDS
+    from test_skm import _open_skm_page
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    core = with_pin(make_core(), export_dir=str(stick))
+    core.clock = lambda: datetime(2026, 12, 2, 9, 30, 0, tzinfo=WIB)
+    core.skm.record([{"answers": {e: 3 for e in ELEMENT_IDS}}])
+    fifo = stick / f"skm-{core.cfg.kiosk.id}-20261202.pdf"  # a write that blocks in the kernel
+    os.mkfifo(fifo)
+    window = make_window(core)
+    _open_skm_page(qtbot, window)
+    tap(qtbot, window.primary_button)
+    qtbot.waitUntil(lambda: "Mengekspor" in find(window, "skm-message").text(), timeout=5000)
+    assert not window.primary_button.isEnabled()  # no second export on top of the first
+    tap(qtbot, find(window, "skm-period-all"))  # the page still answers
+    tap(qtbot, window.back_button)
+    assert window.flow.screen == "staff"
+    tap(qtbot, window.back_button)
+    assert window.flow.screen == "welcome"
+    window.flow.open_staff()
+    enter_pin(qtbot, window, PIN)
+    assert window.flow.screen == "staff"
+    assert ops.busy()  # the export is still stuck
+    drained = threading.Thread(target=lambda: open(fifo, "rb").read(), daemon=True)
+    drained.start()
+    qtbot.waitUntil(lambda: not ops.busy(), timeout=15000)
+    drained.join(5)
+    assert (stick / f"skm-{core.cfg.kiosk.id}-20261202.csv").exists()
+
+
 def test_the_media_lane_is_not_joined_at_exit():
     """Python joins pool threads when it exits; the stick's lane must be a daemon."""
     m = ops.TaskManager()

@@ -22,7 +22,7 @@ from ui import ops, theme
 from ui.icons import pixmap
 from ui.screens import Screen
 from ui.skm_flow import SKM, STAFF_SKM, SUGGESTION_PAGE
-from ui.widgets import ChoiceList, button, clear_layout, label, set_msgid, text_area
+from ui.widgets import ChoiceList, FitGrid, button, clear_layout, label, set_msgid, text_area
 
 SUGGESTIONS_SHOWN = 5  # distinct suggestions on the staff page; the exported CSV has every one
 
@@ -287,7 +287,9 @@ class SkmReportScreen(Screen):
         self.body.setSpacing(10)
         self.title = label(N_("Survei Kepuasan Masyarakat (SKM)"), role="title")
         self.body.addWidget(self.title)
-        row = QHBoxLayout()
+        # Four in a row; two rows of two (or one column) when their words do not fit
+        # (Basa Jawa with large text at 1024 pixels cut "Wulan punika" to "Wulan pu").
+        row = FitGrid(max_columns=4, spacing=10)
         self.period_group = QButtonGroup(self)
         self.period_buttons: dict[str, QPushButton] = {}
         for key, msgid, _a, _b in _periods(date.today()):
@@ -296,11 +298,21 @@ class SkmReportScreen(Screen):
             b.clicked.connect(lambda _=False, k=key: self._load(k))
             self.period_group.addButton(b)
             self.period_buttons[key] = b
-            row.addWidget(b)
-        self.body.addLayout(row)
+            row.add(b)
+        self.body.addWidget(row)
         self.period = label("", role="muted")
         self.period.setObjectName("skm-period")
         self.body.addWidget(self.period)
+        # The export's outcome, and the sticks to choose from, at the top: the page may be
+        # scrolled down to the bars when staff press "Ekspor" in the bottom bar.
+        self.message = label("", role="notice")
+        self.message.setObjectName("skm-message")
+        self.message.hide()
+        self.body.addWidget(self.message)
+        self.targets = FitGrid(max_columns=2, spacing=10)
+        self.targets.hide()
+        self.body.addWidget(self.targets)
+        self._exporting = False
 
         cols = QHBoxLayout()
         cols.setSpacing(28)
@@ -315,13 +327,6 @@ class SkmReportScreen(Screen):
         self.sample.setObjectName("skm-sample")
         for w in (self.index, self.mutu, self.respondents, self.sample):
             left.addWidget(w)
-        self.export = button(N_("Ekspor laporan SKM ke flashdisk"), "send", object_name="skm-export")
-        self.export.clicked.connect(self._export)
-        left.addWidget(self.export)
-        self.message = label("", role="notice")
-        self.message.setObjectName("skm-message")
-        self.message.hide()
-        left.addWidget(self.message)
         left.addStretch(1)
         cols.addLayout(left, 2)
 
@@ -357,8 +362,18 @@ class SkmReportScreen(Screen):
         self.flow.skm.close_report()
         return True
 
+    def primary(self) -> tuple[str, str]:
+        return (N_("Ekspor ke flashdisk"), "send")
+
+    def primary_enabled(self) -> bool:
+        return not self._exporting
+
+    def on_primary(self) -> None:
+        self._export()
+
     def enter(self) -> None:
         self.message.hide()
+        self._hide_targets()
         self._load(self._period_key)
 
     def clear(self) -> None:
@@ -423,27 +438,68 @@ class SkmReportScreen(Screen):
         self.message.setText(text)
         self.message.show()
 
+    def _busy(self, on: bool) -> None:
+        self._exporting = on
+        self.nav_changed.emit()  # the bottom bar's "Ekspor" follows primary_enabled()
+
+    def _hide_targets(self) -> None:
+        self.targets.hide()
+        for w in self.targets.items:
+            w.hide()
+            w.deleteLater()
+        self.targets.items.clear()
+
     def _export(self) -> None:
-        try:
-            targets = self.core.export_targets()
-        except Exception:
-            log.exception("listing export targets failed")
-            targets = []
+        """As the staff page's export: the sticks are listed on the media lane (a stick that
+        hangs must not freeze the screen nor hold the staff lane's PIN checks), a stick is
+        chosen when there are several and no ``staff.export_dir``, and the files are written
+        on the media lane too."""
+        if self._exporting:
+            return
+        self._busy(True)
+        self._hide_targets()
+
+        def failed(_exc) -> None:
+            log.warning("listing export targets failed")
+            self._targets_found([])
+
+        ops.run(self.core.export_targets, on_done=self._targets_found, on_error=failed, lane=ops.MEDIA)
+
+    def _targets_found(self, targets: list[Path]) -> None:
+        self._busy(False)
         if not targets:
             self._say(_("Tidak ada flashdisk terpasang. Pasang flashdisk, lalu tekan lagi."))
             return
+        if self.core.cfg.staff.export_dir or len(targets) == 1:
+            self._export_to(targets[0])
+            return
+        self._say(_("Pilih flashdisk tujuan ekspor"))
+        for i, path in enumerate(targets):
+            b = button("", "send", role="choice", object_name=f"skm-export-target-{i}")
+            b.setText(str(path))
+            b.setAccessibleName(str(path))
+            b.clicked.connect(lambda _=False, p=path: self._export_to(p))
+            self.targets.add(b)
+        self.targets.show()
+        self.page.verticalScrollBar().setValue(0)
+
+    def _export_to(self, folder: Path) -> None:
+        self._hide_targets()
+        self._busy(True)
+        self._say(_("Mengekspor..."))
         start, end = self._range(self._period_key)
-        self.export.setEnabled(False)
 
         def done(paths: list[Path]) -> None:
-            self.export.setEnabled(True)
-            self._say(_("Laporan SKM disimpan ke {path}.").format(path=", ".join(p.name for p in paths)))
+            self._busy(False)
+            names = ", ".join(p.name for p in paths)
+            self._say(_("Laporan SKM disimpan ke {path}.").format(path=f"{folder} ({names})"))
 
         def failed(_exc) -> None:
-            self.export.setEnabled(True)
+            self._busy(False)
             self._say(_("Ekspor gagal. Periksa flashdisk, lalu coba lagi."))
 
-        ops.run(self.core.skm.export, targets[0], start, end, on_done=done, on_error=failed)
+        ops.run(self.core.skm.export, folder, start, end, on_done=done, on_error=failed, lane=ops.MEDIA)
+        self.page.verticalScrollBar().setValue(0)
 
 
 __all__ = ["SurveyScreen", "SkmReportScreen", "FaceButton"]
