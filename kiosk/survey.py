@@ -195,11 +195,15 @@ class Survey:
                   label=tr(lang, skm.MUTU_LABELS[report.mutu]))
 
     def profile_lines(self, report: skm.Report, lang: str) -> list[str]:
+        """One line per profile question, its bands in their own order (youngest first, SD
+        to S2/S3) as a report's reader expects, "not given" last."""
         out = []
         for f in skm.PROFILE_FIELDS:
             names = dict(skm.PROFILE_CHOICES[f])
-            parts = [f"{tr(lang, names[k]) if k in names else tr(lang, N_('tidak diisi'))} {n}"
-                     for k, n in sorted(report.profile.get(f, {}).items(), key=lambda kv: -kv[1])]
+            counts = report.profile.get(f, {})
+            order = [k for k in names if counts.get(k)] + [k for k in counts if k not in names and counts[k]]
+            parts = [f"{tr(lang, names[k]) if k in names else tr(lang, N_('tidak diisi'))} {counts[k]}"
+                     for k in order]
             out.append(f"{tr(lang, skm.PROFILE_LABELS[f])}: " + (", ".join(parts) or "-"))
         return out
 

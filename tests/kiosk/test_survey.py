@@ -240,3 +240,13 @@ def test_suggestions_that_do_not_fit_the_page_are_counted_and_all_in_the_csv(tmp
         assert "(+" not in printed
         rows = list(csv.DictReader(io.StringIO(core.skm.csv_text())))
         assert sorted(r["suggestion"] for r in rows) == sorted(said)
+
+
+def test_profile_bands_are_listed_in_their_own_order_not_given_last(tmp_path):
+    """A reader looks for "45-54" after "35-44": the bands keep their order whatever the counts."""
+    ages = [70, 70, 70, 30, 50, 50, None]
+    with make_core(tmp_path, Clock(NOW)) as core:
+        core.skm.record([{**RESPONSE, "respondent": {"age": a, "gender": "P"} if a else {}} for a in ages])
+        lines = core.skm.profile_lines(core.skm.report(), "id")
+    assert lines[0] == "Usia: 25-34 1, 45-54 2, 65 ke atas 3, tidak diisi 1"
+    assert lines[1] == "Jenis kelamin: Perempuan 6, tidak diisi 1"
