@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import time
 from dataclasses import dataclass
 
@@ -33,7 +34,7 @@ from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 from shiboken6 import Shiboken
 
 from kiosk.speech import VOICE_LANGUAGES
-from ui.speech_host import ENGINE_ENV, host_command
+from ui.speech_host import CREATE_NO_WINDOW, ENGINE_ENV, host_command
 
 __all__ = ["ENGINE_ENV", "PROBE_TIMEOUT_MS", "Speaker", "Voice"]
 
@@ -181,6 +182,10 @@ class Speaker(QObject):
         proc.finished.connect(lambda code, status, p=proc: self._finished(p, code, status))
         proc.errorOccurred.connect(lambda error, p=proc: self._error(p, error))
         program, *args = host_command()
+        if sys.platform == "win32":  # the console host, without a console window
+            def no_window(a) -> None:
+                a.flags |= CREATE_NO_WINDOW
+            proc.setCreateProcessArgumentsModifier(no_window)
         self._proc = proc
         self.engine_state = ""
         proc.start(program, args)

@@ -37,6 +37,7 @@ import queue
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any, Callable, TextIO
 
 ENGINE_ENV = "KIOSK_SPEECH_ENGINE"
@@ -49,12 +50,28 @@ EOF_GRACE_S = 2.0  # after stdin closed: time for a clean exit before a hard one
 _STATE_NAMES = {0: "ready", 1: "speaking", 2: "paused", 3: "error", 4: "synthesizing"}
 
 
-def host_command() -> list[str]:
+#: Windows' CREATE_NO_WINDOW: the console executable runs the host without a console window.
+CREATE_NO_WINDOW = 0x08000000
+
+
+def host_command(platform: str = sys.platform, executable: str = sys.executable,
+                 frozen: bool | None = None) -> list[str]:
     """The command line that starts this host: the bundle's own executable with the hidden
-    ``speech host`` sub-command when frozen (PyInstaller), else this module under Python."""
-    if getattr(sys, "frozen", False):
-        return [sys.executable, "speech", "host"]
-    return [sys.executable, "-m", "ui.speech_host"]
+    ``speech host`` sub-command when frozen (PyInstaller), else this module under Python.
+
+    On Windows the touchscreen app is ``kiosk-gui.exe``, a windowed executable, whose child
+    may get no usable stdin/stdout; the host is then the console ``kiosk.exe`` beside it,
+    started without a window (``CREATE_NO_WINDOW``, see ``ui.speech``).  Untested on a
+    Windows machine so far: only this choice is tested here.
+    """
+    if frozen if frozen is not None else getattr(sys, "frozen", False):
+        exe = Path(executable)
+        if platform == "win32" and exe.stem.lower() == "kiosk-gui":
+            console = exe.with_name("kiosk" + exe.suffix)
+            if console.exists():
+                return [str(console), "speech", "host"]
+        return [executable, "speech", "host"]
+    return [executable, "-m", "ui.speech_host"]
 
 
 def engine_name(engines: list[str]) -> str | None:

@@ -417,3 +417,18 @@ def test_the_speech_process_ends_when_the_kiosk_is_killed(tmp_path):
         time.sleep(0.1)
         deadline -= 1
     assert deadline, "the speech process outlived the kiosk"
+
+
+def test_the_frozen_windows_app_runs_the_host_with_its_console_executable(tmp_path):
+    """kiosk-gui.exe (windowed) may give its child no stdin/stdout: the host is kiosk.exe
+    beside it; elsewhere the bundle's own executable, and Python's module when not frozen."""
+    from ui.speech_host import host_command
+
+    gui, console = tmp_path / "kiosk-gui.exe", tmp_path / "kiosk.exe"
+    gui.write_bytes(b"")
+    assert host_command("win32", str(gui), frozen=True) == [str(gui), "speech", "host"]  # no console exe
+    console.write_bytes(b"")
+    assert host_command("win32", str(gui), frozen=True) == [str(console), "speech", "host"]
+    assert host_command("win32", str(console), frozen=True) == [str(console), "speech", "host"]
+    assert host_command("linux", "/opt/kiosk/kiosk", frozen=True) == ["/opt/kiosk/kiosk", "speech", "host"]
+    assert host_command("linux", "/usr/bin/python3", frozen=False) == ["/usr/bin/python3", "-m", "ui.speech_host"]
