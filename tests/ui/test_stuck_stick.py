@@ -13,6 +13,24 @@ from kiosk.clock import WIB
 from ui import ops
 
 
+def leave_and_log_in_again(qtbot, window) -> None:
+    """From the staff page: out to the welcome screen, the PIN again, while the export hangs."""
+    tap(qtbot, window.back_button)
+    assert window.flow.screen == "welcome"
+    window.flow.open_staff()
+    enter_pin(qtbot, window, PIN)
+    assert window.flow.screen == "staff"
+    assert ops.busy()  # the export is still stuck
+
+
+def stick_comes_back(qtbot, fifo) -> None:
+    """A reader drains the FIFO (the stick answers again); the export finishes."""
+    drained = threading.Thread(target=lambda: open(fifo, "rb").read(), daemon=True)
+    drained.start()
+    qtbot.waitUntil(lambda: not ops.busy(), timeout=15000)
+    drained.join(5)
+
+
 def test_a_hung_stick_holds_neither_the_staff_area_nor_the_pin_check(qtbot, make_window, make_core, tmp_path):
     stick = tmp_path / "stick"
     stick.mkdir()
@@ -34,18 +52,9 @@ def test_a_hung_stick_holds_neither_the_staff_area_nor_the_pin_check(qtbot, make
     tap(qtbot, find(window, "staff-refresh"))
     qtbot.waitUntil(lambda: bool(find(window, "queue-summary").text()), timeout=5000)
     assert "1" in before
-    tap(qtbot, window.back_button)
-    assert window.flow.screen == "welcome"
-    window.flow.open_staff()
-    enter_pin(qtbot, window, PIN)
-    assert window.flow.screen == "staff"
-    assert ops.busy()  # the export is still stuck
+    leave_and_log_in_again(qtbot, window)
 
-    # The stick comes back: a reader drains the FIFO, the export reports.
-    drained = threading.Thread(target=lambda: open(fifo, "rb").read(), daemon=True)
-    drained.start()
-    qtbot.waitUntil(lambda: not ops.busy(), timeout=15000)
-    drained.join(5)
+    stick_comes_back(qtbot, fifo)
     assert find(window, "staff-export").isEnabled()
 
 
@@ -69,16 +78,8 @@ def test_a_hung_stick_holds_neither_the_skm_page_nor_the_pin_check(qtbot, make_w
     tap(qtbot, find(window, "skm-period-all"))  # the page still answers
     tap(qtbot, window.back_button)
     assert window.flow.screen == "staff"
-    tap(qtbot, window.back_button)
-    assert window.flow.screen == "welcome"
-    window.flow.open_staff()
-    enter_pin(qtbot, window, PIN)
-    assert window.flow.screen == "staff"
-    assert ops.busy()  # the export is still stuck
-    drained = threading.Thread(target=lambda: open(fifo, "rb").read(), daemon=True)
-    drained.start()
-    qtbot.waitUntil(lambda: not ops.busy(), timeout=15000)
-    drained.join(5)
+    leave_and_log_in_again(qtbot, window)
+    stick_comes_back(qtbot, fifo)
     assert (stick / f"skm-{core.cfg.kiosk.id}-20261202.csv").exists()
 
 

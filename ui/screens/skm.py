@@ -22,6 +22,7 @@ from ui import ops, theme
 from ui.icons import pixmap
 from ui.screens import Screen
 from ui.skm_flow import SKM, STAFF_SKM, SUGGESTION_PAGE
+from ui.sticks import list_sticks, stick_buttons
 from ui.widgets import ChoiceList, FitGrid, button, clear_layout, label, set_msgid, text_area
 
 SUGGESTIONS_SHOWN = 5  # distinct suggestions on the staff page; the exported CSV has every one
@@ -450,20 +451,13 @@ class SkmReportScreen(Screen):
         self.targets.items.clear()
 
     def _export(self) -> None:
-        """As the staff page's export: the sticks are listed on the media lane (a stick that
-        hangs must not freeze the screen nor hold the staff lane's PIN checks), a stick is
-        chosen when there are several and no ``staff.export_dir``, and the files are written
-        on the media lane too."""
+        """As the staff page's export (``ui.sticks``): the sticks listed and the files written
+        on the media lane, a stick chosen when there are several and no ``staff.export_dir``."""
         if self._exporting:
             return
         self._busy(True)
         self._hide_targets()
-
-        def failed(_exc) -> None:
-            log.warning("listing export targets failed")
-            self._targets_found([])
-
-        ops.run(self.core.export_targets, on_done=self._targets_found, on_error=failed, lane=ops.MEDIA)
+        list_sticks(self.core, self._targets_found)
 
     def _targets_found(self, targets: list[Path]) -> None:
         self._busy(False)
@@ -474,11 +468,7 @@ class SkmReportScreen(Screen):
             self._export_to(targets[0])
             return
         self._say(_("Pilih flashdisk tujuan ekspor"))
-        for i, path in enumerate(targets):
-            b = button("", "send", role="choice", object_name=f"skm-export-target-{i}")
-            b.setText(str(path))
-            b.setAccessibleName(str(path))
-            b.clicked.connect(lambda _=False, p=path: self._export_to(p))
+        for b in stick_buttons(targets, "skm-export-target-", self._export_to):
             self.targets.add(b)
         self.targets.show()
         self.page.verticalScrollBar().setValue(0)

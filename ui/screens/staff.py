@@ -21,6 +21,7 @@ from kiosk.staff import PIN_MAX, PIN_MIN
 from ui import ops, theme
 from ui.flow import STAFF, STAFF_PIN
 from ui.screens import Screen
+from ui.sticks import list_sticks, stick_buttons
 from ui.widgets import NumPad, button, clear_layout, label, numeric_field, scroll_area, set_msgid, text_field
 
 log = logging.getLogger(__name__)
@@ -598,15 +599,8 @@ class StaffScreen(Screen):
                 on_error=lambda e: self._say(_("Gagal mengirim ulang.")), lane=ops.STAFF)
 
     def _export(self) -> None:
-        # Listing /media stats every mount: a stick that hangs would freeze the screen, so the
-        # listing runs on the media lane like the export itself.
         self.export.setEnabled(False)
-
-        def failed(_exc) -> None:
-            log.warning("listing export targets failed")
-            self._targets_found([])
-
-        ops.run(self.core.export_targets, on_done=self._targets_found, on_error=failed, lane=ops.MEDIA)
+        list_sticks(self.core, self._targets_found)  # on the media lane: a stick may hang
 
     def _targets_found(self, targets: list[Path]) -> None:
         self.export.setEnabled(True)
@@ -617,11 +611,7 @@ class StaffScreen(Screen):
             self._say(_("Tidak ada flashdisk terpasang. Pasang flashdisk, lalu tekan lagi."))
             return
         clear_layout(self.targets_box)
-        for i, path in enumerate(targets):
-            b = button("", "send", role="choice", object_name=f"export-target-{i}")
-            b.setText(str(path))
-            b.setAccessibleName(str(path))
-            b.clicked.connect(lambda _=False, p=path: self._export_to(p))
+        for b in stick_buttons(targets, "export-target-", self._export_to):
             self.targets_box.addWidget(b)
         self.pages.setCurrentIndex(self.PICK_TARGET)
 
