@@ -60,6 +60,7 @@ PREBUILD_MS = 800  # after the welcome screen is shown
 SHORT_PANEL_PX = 900  # at or below this height the header hides while the keyboard is up
 KEYBOARD_SHARE = 0.4  # of the window height, at most
 KEYBOARD_SHARE_SHORT = 0.33
+LAYOUT_PASSES = 4  # before each frame: how many rounds of pending layout requests are settled
 _INPUT_EVENTS = (
     QEvent.MouseButtonPress, QEvent.MouseButtonRelease, QEvent.TouchBegin, QEvent.TouchUpdate,
     QEvent.KeyPress, QEvent.InputMethod, QEvent.Wheel,
@@ -388,7 +389,10 @@ class MainWindow(QWidget):
             # Every frame with today's layout: a frame already due when a label got a longer
             # text (the next question, the print outcome, the review's rows) was painted
             # before the layout that makes room for it, the text squeezed for that frame.
-            QCoreApplication.sendPostedEvents(None, QEvent.LayoutRequest)
+            # Nested word-wrapped layouts (a face button's words) settle over a few passes,
+            # each posting the next.
+            for _ in range(LAYOUT_PASSES):
+                QCoreApplication.sendPostedEvents(None, QEvent.LayoutRequest)
         return super().event(ev)
 
     def paintEvent(self, ev) -> None:  # noqa: N802 (Qt API)

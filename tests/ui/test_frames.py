@@ -46,3 +46,20 @@ def test_no_frame_paints_wrapped_text_squeezed(qtbot, make_window, core, lang, s
         app.removeEventFilter(watch)
     assert watch.squeezed == [], "\n".join(f"{s}: {name!r} painted {h} px high, needs {n}"
                                            for s, name, h, n in dict.fromkeys(watch.squeezed))
+
+
+def test_no_survey_frame_paints_wrapped_text_squeezed(qtbot, make_window, core):
+    from skm_tour import skm_tour
+
+    window = make_window(core, size=(1024, 768))
+    watch = SqueezeWatch()
+    app = QApplication.instance()
+    app.installEventFilter(watch)
+    try:
+        for state in skm_tour(qtbot, window, "jv", large=True):
+            qtbot.wait(60)
+            watch.state = f"after {state}"
+    finally:
+        app.removeEventFilter(watch)
+    assert watch.squeezed == [], "\n".join(f"{s}: {name!r} painted {h} px high, needs {n}"
+                                           for s, name, h, n in dict.fromkeys(watch.squeezed))
