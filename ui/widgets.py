@@ -461,6 +461,14 @@ class FitGrid(QWidget):
         self.items.append(w)
         self._place(self.columns or self.max_columns)
 
+    def clear(self) -> None:
+        """Take every button out (they are deleted)."""
+        for w in self.items:
+            self.grid.removeWidget(w)
+            w.hide()
+            w.deleteLater()
+        self.items.clear()
+
     def set_header(self, w: QWidget) -> None:
         self.header = w
         self._place(self.columns or self.max_columns)

@@ -445,10 +445,7 @@ class SkmReportScreen(Screen):
 
     def _hide_targets(self) -> None:
         self.targets.hide()
-        for w in self.targets.items:
-            w.hide()
-            w.deleteLater()
-        self.targets.items.clear()
+        self.targets.clear()
 
     def _export(self) -> None:
         """As the staff page's export (``ui.sticks``): the sticks listed and the files written
