@@ -93,10 +93,26 @@ def _rss_kb(pid: int) -> int:
     return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
 
 
-def _idle_rss_mb(cmd: list[str], env: dict[str, str], settle_s: float = 10.0) -> tuple[float, float]:
+def _switches(pid: int) -> int:
+    """Context switches of every thread of ``pid`` so far: each sleep-and-wake is one."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for line in (task / "status").read_text().splitlines():
+            if "ctxt_switches" in line:
+                total += int(line.split()[1])
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    return [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
+
+
+def _idle_rss_mb(cmd: list[str], env: dict[str, str], settle_s: float = 10.0,
+                 wake_s: float = 5.0) -> tuple[float, float, float, float]:
     """Resident memory of a started app once it is idle (``VmRSS`` after ``settle_s``), and of
-    its child processes together (the kiosk's speech process); then SIGTERM, which the kiosk
-    takes as a clean stop."""
+    its child processes together (the kiosk's speech process); then how often each wakes up
+    while idle (context switches a second over ``wake_s``: a kiosk idles for months); then
+    SIGTERM, which the kiosk takes as a clean stop."""
     import signal
 
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -104,12 +120,16 @@ def _idle_rss_mb(cmd: list[str], env: dict[str, str], settle_s: float = 10.0) ->
         time.sleep(settle_s)
         own = _rss_kb(proc.pid)
         children = 0
-        for task in Path(f"/proc/{proc.pid}/task").iterdir():
-            for child in (task / "children").read_text().split():
-                try:
-                    children += _rss_kb(int(child))
-                except (OSError, StopIteration):
-                    pass
+        kids = _children(proc.pid)
+        for child in kids:
+            try:
+                children += _rss_kb(child)
+            except (OSError, StopIteration):
+                pass
+        before = _switches(proc.pid), sum(_switches(k) for k in kids)
+        time.sleep(wake_s)
+        after = _switches(proc.pid), sum(_switches(k) for k in kids)
+        own_wakes, kid_wakes = ((a - b) / wake_s for a, b in zip(after, before))
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -117,7 +137,7 @@ def _idle_rss_mb(cmd: list[str], env: dict[str, str], settle_s: float = 10.0) ->
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-    return own / 1024, children / 1024
+    return own / 1024, children / 1024, own_wakes, kid_wakes
 
 
 def _startup_stall_ms(cfg: Path, env: dict[str, str], runs: int = 3) -> tuple[float, float]:
@@ -169,8 +189,9 @@ def run() -> list[dict]:
             "reference_name": "same window at rest afterwards (ms)", "reference": at_rest,
             "target": "<= 100 ms (a tap on the welcome screen answers at once)",
         })
-        rss, speech_rss = _idle_rss_mb([sys.executable, "-m", "kiosk", "--config", str(cfg), "run", "--windowed"], env)
-        ref_rss, _ = _idle_rss_mb([sys.executable, "-c", _IDLE_BARE], env)
+        rss, speech_rss, wakes, speech_wakes = _idle_rss_mb(
+            [sys.executable, "-m", "kiosk", "--config", str(cfg), "run", "--windowed"], env)
+        ref_rss, _, ref_wakes, _ = _idle_rss_mb([sys.executable, "-c", _IDLE_BARE], env)
         rows.append({
             "name": "idle RSS at the welcome screen (MB)", "value": rss, "unit": "MB",
             "reference_name": "bare PySide6 window, idle (MB)", "reference": ref_rss, "target": "< 150 MB",
@@ -179,6 +200,16 @@ def run() -> list[dict]:
             "name": "idle RSS of the kiosk's child processes: read-aloud (MB)", "value": speech_rss, "unit": "MB",
             "reference_name": "the kiosk process itself (MB)", "reference": rss,
             "target": "(the engine out of the GUI process: it can neither freeze nor hang it)",
+        })
+        rows.append({
+            "name": "idle wake-ups of the kiosk process at the welcome screen (per s)", "value": wakes, "unit": "/s",
+            "reference_name": "bare PySide6 window, idle (per s)", "reference": ref_wakes,
+            "target": "report (timers: clock, health watch, collector)",
+        })
+        rows.append({
+            "name": "idle wake-ups of the read-aloud process (per s)", "value": speech_wakes, "unit": "/s",
+            "reference_name": "the kiosk process itself (per s)", "reference": wakes,
+            "target": "~0 (it waits on its stdin; it polled 50 times a second before)",
         })
         if EXE.exists():
             bundle_env = {k: v for k, v in env.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
