@@ -26,6 +26,7 @@ from ui.widgets import (
     NumPad,
     PadField,
     button,
+    drop_item,
     label,
     numeric_field,
     scroll_area,
@@ -199,6 +200,7 @@ class QuestionScreen(Screen):
                 if w is not None:
                     w.hide()
                     w.deleteLater()
+                drop_item(item)
         if self.anonymous_button is not None and self.top_layout.indexOf(self.anonymous_button) >= 0:
             self.top_layout.removeWidget(self.anonymous_button)
             self.anonymous_button.hide()

@@ -9,7 +9,7 @@ from kiosk.i18n import N_, _, current_language
 from kiosk.kinds import kind_label
 from ui.flow import REVIEW
 from ui.screens import Screen
-from ui.widgets import button, label, scroll_area
+from ui.widgets import button, drop_item, label, scroll_area
 
 
 # Answers that identify the citizen: the listen button says they are filled in, not what they are.
@@ -88,6 +88,7 @@ class ReviewScreen(Screen):
             if item.widget() is not None:
                 item.widget().hide()
                 item.widget().deleteLater()
+            drop_item(item)
 
     def _fill(self) -> None:
         self._empty()

@@ -22,6 +22,7 @@ from ui.widgets import (
     ChoiceList,
     DateTimePicker,
     button,
+    drop_item,
     label,
     scroll_area,
     set_invalid,
@@ -165,6 +166,7 @@ class AssistedScreen(Screen):
             if w is not None:
                 w.hide()
                 w.deleteLater()
+            drop_item(it)
         self.fields.clear()
         self.errors.clear()
         self.anonymous = None
