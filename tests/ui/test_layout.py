@@ -13,7 +13,7 @@ import os
 
 import pytest
 from PySide6.QtCore import QRegularExpression
-from PySide6.QtWidgets import QAbstractButton, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QPushButton, QWidget
 from test_keypad import _rect, _visible_rect
 from uihelpers import tour
 
@@ -85,6 +85,17 @@ def layout_problems(window, screen: str) -> list[str]:
             problems += [f"{screen}: {w.objectName() or w.text()} is under the keyboard"
                          for w in shown if _rect(w).intersects(_rect(window.keyboard))]
         problems += _overlaps(screen, shown)
+    if screen.startswith("skm-question"):
+        # The four faces in view without a flick (the answer is one tap), and their words too
+        # unless the text is large: a four-line Basa Jawa question at 768 px leaves no room
+        # for words of four lines under the faces, and they are a flick away.
+        large = bool(QApplication.instance().property("kiosk_large_text"))
+        for v in (1, 2, 3, 4):
+            face = window.findChild(QWidget, f"skm-answer-{v}")
+            if not face.isVisible() or _visible_rect(face.face) != _rect(face.face):
+                problems.append(f"{screen}: the face of answer {v} is cut or needs scrolling")
+            elif not large and _visible_rect(face.word) != _rect(face.word):
+                problems.append(f"{screen}: the words of answer {v} are cut or need scrolling")
     if screen.startswith("done"):
         for name in ("tracking-code", "due-date", "print-status"):
             w = window.findChild(QWidget, name)

@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 FACE_COLOURS = {1: "#A4161A", 2: "#C75000", 3: "#4E7A1E", 4: "#1B6B3A"}
 AUTO_ADVANCE_MS = 350  # long enough to see the tapped face light up, short enough to feel quick
 FACE_PX = 96
+FACE_PX_COMPACT = 64  # on a short panel (SHORT_PANEL_PX)
+SHORT_PANEL_PX = 800
 
 
 class FaceButton(QPushButton):
@@ -45,14 +47,10 @@ class FaceButton(QPushButton):
         self.setCheckable(True)
         self.setFocusPolicy(Qt.NoFocus)
         self.setAttribute(Qt.WA_AcceptTouchEvents, False)
-        self.setMinimumHeight(230)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(10, 16, 10, 16)
-        lay.setSpacing(10)
+        self.lay = QVBoxLayout(self)
         self.face = QLabel()
         self.face.setAlignment(Qt.AlignCenter)
-        self.face.setPixmap(pixmap(f"face-{value}", FACE_COLOURS[value], FACE_PX))
         self.word = QLabel()
         self.word.setAlignment(Qt.AlignCenter)
         self.word.setWordWrap(True)
@@ -60,7 +58,23 @@ class FaceButton(QPushButton):
         self.word.setStyleSheet(f"font-weight: 700; color: {theme.NAVY};")
         for w in (self.face, self.word):
             w.setAttribute(Qt.WA_TransparentForMouseEvents)
-            lay.addWidget(w)
+            self.lay.addWidget(w)
+        self.lay.addStretch(1)  # the four faces on one line, whatever the length of their words
+        self.compact: bool | None = None
+        self.set_compact(False)
+
+    def set_compact(self, on: bool) -> None:
+        """Smaller face and margins on a short panel (768 px high): with large text the words
+        under the faces were below the fold, a flick away, on a page whose answer is one tap."""
+        if on == self.compact:
+            return
+        self.compact = on
+        self.setMinimumHeight(150 if on else 230)
+        margin = 8 if on else 16
+        self.lay.setContentsMargins(8 if on else 10, margin, 8 if on else 10, margin)
+        self.lay.setSpacing(4 if on else 10)
+        px = FACE_PX_COMPACT if on else FACE_PX
+        self.face.setPixmap(pixmap(f"face-{self.value}", FACE_COLOURS[self.value], px))
 
     def set_word(self, text: str) -> None:
         self.word.setText(text)
@@ -176,7 +190,17 @@ class SurveyScreen(Screen):
 
     # -- showing ------------------------------------------------------------------------------
     def enter(self) -> None:
+        self._fit_faces()
         self._refresh()
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(ev)
+        self._fit_faces()
+
+    def _fit_faces(self) -> None:
+        short = self.window().height() <= SHORT_PANEL_PX
+        for b in self.faces:
+            b.set_compact(short)
 
     def clear(self) -> None:
         self._advance_timer.stop()
