@@ -49,17 +49,18 @@ class FaceButton(QPushButton):
         self.setAttribute(Qt.WA_AcceptTouchEvents, False)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.lay = QVBoxLayout(self)
+        self.lay.addStretch(1)
         self.face = QLabel()
         self.face.setAlignment(Qt.AlignCenter)
         self.word = QLabel()
-        self.word.setAlignment(Qt.AlignCenter)
+        self.word.setAlignment(Qt.AlignHCenter | Qt.AlignTop)  # right under its face, however many lines
         self.word.setWordWrap(True)
         self.word.setTextFormat(Qt.PlainText)
         self.word.setStyleSheet(f"font-weight: 700; color: {theme.NAVY};")
         for w in (self.face, self.word):
             w.setAttribute(Qt.WA_TransparentForMouseEvents)
             self.lay.addWidget(w)
-        self.lay.addStretch(1)  # the four faces on one line, whatever the length of their words
+        self.lay.addStretch(1)  # face and words in the middle; SurveyScreen evens the words' heights
         self.compact: bool | None = None
         self.set_compact(False)
 
@@ -201,6 +202,19 @@ class SurveyScreen(Screen):
         short = self.window().height() <= SHORT_PANEL_PX
         for b in self.faces:
             b.set_compact(short)
+        self._even_words()
+
+    def _even_words(self) -> None:
+        """The four words as tall as the longest, so the faces stand on one line (centred in
+        buttons as tall as the longest words, a face over one line stood lower than a face
+        over four, and fell below the fold on a short panel)."""
+        width = self.faces[0].word.width()
+        if width <= 0:
+            return
+        need = max(0, *(b.word.heightForWidth(width) for b in self.faces))  # -1: no words yet
+        for b in self.faces:
+            if b.word.minimumHeight() != need:
+                b.word.setMinimumHeight(need)
 
     def clear(self) -> None:
         self._advance_timer.stop()
@@ -237,6 +251,8 @@ class SurveyScreen(Screen):
                 b.setChecked(s.answers.get(s.element_id) == b.value)
             self.face_group.setExclusive(True)
             self.pages.setCurrentIndex(0)
+            self._even_words()
+            QTimer.singleShot(0, self, self._even_words)  # again at the widths the layout gives
         elif s.profile_fields:
             set_msgid(self.title, N_("Tentang Anda (boleh dilewati)"))
             self._build_profile(s.profile_fields, lang)
