@@ -65,8 +65,13 @@ def test_a_widget_cycle_is_collected_on_the_gui_thread_not_on_a_busy_worker(qtbo
         gc.set_threshold(*old)
     _worker_allocates_past_the_threshold()
     assert seen == [], f"the cycle was collected on the {seen} thread"
-    live = [[] for _ in range(2000)]  # new objects, as a screen rebuild makes: a collection is due
-    qtbot.waitUntil(lambda: seen == [threading.main_thread().name], timeout=5000)
+    live = [[] for _ in range(20_000)]  # new objects, as a screen rebuild makes: a collection is due
+    state = f"gc enabled {gc.isenabled()}, counts {gc.get_count()}, collector running {collector._installed.running}"
+    try:
+        qtbot.waitUntil(lambda: bool(seen), timeout=10000)
+    except Exception:  # noqa: BLE001 (pytest-qt's TimeoutError): said below, with what the collector saw
+        state += f"; after 10 s: counts {gc.get_count()}, threshold {collector._installed._threshold}"
+    assert seen == [threading.main_thread().name], f"collected on {seen}; at the start of the wait: {state}"
     del live
 
 
