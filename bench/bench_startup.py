@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from kiosk.health import context_switches
+
 ROOT = Path(__file__).resolve().parents[1]
 EXE = ROOT / "dist" / "kiosk" / ("kiosk.exe" if sys.platform == "win32" else "kiosk")
 RUNS = 5
@@ -93,16 +95,6 @@ def _rss_kb(pid: int) -> int:
     return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
 
 
-def _switches(pid: int) -> int:
-    """Context switches of every thread of ``pid`` so far: each sleep-and-wake is one."""
-    total = 0
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        for line in (task / "status").read_text().splitlines():
-            if "ctxt_switches" in line:
-                total += int(line.split()[1])
-    return total
-
-
 def _children(pid: int) -> list[int]:
     return [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
 
@@ -126,9 +118,9 @@ def _idle_rss_mb(cmd: list[str], env: dict[str, str], settle_s: float = 10.0,
                 children += _rss_kb(child)
             except (OSError, StopIteration):
                 pass
-        before = _switches(proc.pid), sum(_switches(k) for k in kids)
+        before = context_switches(proc.pid), sum(context_switches(k) for k in kids)
         time.sleep(wake_s)
-        after = _switches(proc.pid), sum(_switches(k) for k in kids)
+        after = context_switches(proc.pid), sum(context_switches(k) for k in kids)
         own_wakes, kid_wakes = ((a - b) / wake_s for a, b in zip(after, before))
     finally:
         proc.send_signal(signal.SIGTERM)

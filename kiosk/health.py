@@ -97,6 +97,20 @@ def thread_count() -> int:
     return threading.active_count()
 
 
+def context_switches(pid: int) -> int:
+    """How often every thread of ``pid`` has slept and woken so far (Linux ``/proc``).
+
+    Not a vital sign the watch checks: ``make bench`` and the speech tests count it, because a
+    process that polls while idle (the speech host once woke 50 times a second) costs CPU for
+    as long as the kiosk runs."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for line in (task / "status").read_text(encoding="ascii").splitlines():
+            if "ctxt_switches" in line:
+                total += int(line.split()[1])
+    return total
+
+
 def check_descriptors(limits: Limits) -> Sign:
     limit = descriptor_limit()
     try:

@@ -21,6 +21,7 @@ from PySide6.QtCore import QTimer
 from uihelpers import find, kiosk_config, tap, visible_named
 
 from kiosk import speech
+from kiosk.health import context_switches
 
 LANGS = ("en", "id")
 
@@ -189,16 +190,6 @@ def test_the_engine_lives_in_its_own_process_with_its_volume(qtbot, speaking_win
                     timeout=2000)
 
 
-def _wakeups(pid: int) -> int:
-    """Context switches of every thread of ``pid`` so far (each sleep-and-wake is one)."""
-    total = 0
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        for line in (task / "status").read_text().splitlines():
-            if "ctxt_switches" in line:
-                total += int(line.split()[1])
-    return total
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_an_idle_speech_process_sleeps_until_a_command_comes(qtbot, speaking_window):
     """Months of idling: the process waits on its stdin, it does not poll (it woke 50 times a
@@ -207,9 +198,9 @@ def test_an_idle_speech_process_sleeps_until_a_command_comes(qtbot, speaking_win
     ready(qtbot, w)
     pid = w.listen.speaker.pid
     qtbot.wait(500)  # the probe's answers have settled
-    before = _wakeups(pid)
+    before = context_switches(pid)
     qtbot.wait(2000)
-    assert _wakeups(pid) - before < 20
+    assert context_switches(pid) - before < 20
     speaker = w.listen.speaker
     speaker.set_volume(35)  # and a command still wakes it at once
     qtbot.waitUntil(lambda: speaker.engine_volume is not None and abs(speaker.engine_volume - 0.35) < 0.01,
