@@ -26,7 +26,7 @@ from ui.widgets import (
     NumPad,
     PadField,
     button,
-    drop_item,
+    clear_layout,
     label,
     numeric_field,
     scroll_area,
@@ -194,13 +194,7 @@ class QuestionScreen(Screen):
 
     def _teardown(self) -> None:
         for holder in (self.editor_holder, self.pad_holder):
-            while holder.count():
-                item = holder.takeAt(0)
-                w = item.widget()
-                if w is not None:
-                    w.hide()
-                    w.deleteLater()
-                drop_item(item)
+            clear_layout(holder)
         if self.anonymous_button is not None and self.top_layout.indexOf(self.anonymous_button) >= 0:
             self.top_layout.removeWidget(self.anonymous_button)
             self.anonymous_button.hide()

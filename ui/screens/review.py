@@ -9,7 +9,7 @@ from kiosk.i18n import N_, _, current_language
 from kiosk.kinds import kind_label
 from ui.flow import REVIEW
 from ui.screens import Screen
-from ui.widgets import button, drop_item, label, scroll_area
+from ui.widgets import button, clear_layout, label, scroll_area
 
 
 # Answers that identify the citizen: the listen button says they are filled in, not what they are.
@@ -83,12 +83,7 @@ class ReviewScreen(Screen):
         self.error.clear()
 
     def _empty(self) -> None:
-        while self.rows.count():
-            item = self.rows.takeAt(0)
-            if item.widget() is not None:
-                item.widget().hide()
-                item.widget().deleteLater()
-            drop_item(item)
+        clear_layout(self.rows)
 
     def _fill(self) -> None:
         self._empty()

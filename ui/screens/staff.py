@@ -22,7 +22,7 @@ from ui import ops, theme
 from ui.flow import STAFF, STAFF_PIN
 from ui.screens import Screen
 from ui.sticks import list_sticks, stick_buttons
-from ui.widgets import NumPad, button, clear_layout, drop_item, label, numeric_field, scroll_area, set_msgid, text_field
+from ui.widgets import NumPad, button, clear_layout, label, numeric_field, scroll_area, set_msgid, text_field
 
 log = logging.getLogger(__name__)
 
@@ -447,14 +447,7 @@ class StaffScreen(Screen):
         if shown == self._dead_shown:
             return  # unchanged: keep the widgets (a refresh must not pull a button from under a finger)
         self._dead_shown = shown
-        while self.dead_layout.count():
-            it = self.dead_layout.takeAt(0)
-            w = it.widget()
-            if w is not None:
-                w.hide()
-                w.setParent(None)  # gone at once, not at the next deferred delete
-                w.deleteLater()
-            drop_item(it)
+        clear_layout(self.dead_layout)
         lang = current_language()
         set_msgid(self.dead_title, N_("Laporan yang ditolak server: {n}"), n=len(items))
         self._add_requeue_by_reason(items)

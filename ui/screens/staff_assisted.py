@@ -22,7 +22,7 @@ from ui.widgets import (
     ChoiceList,
     DateTimePicker,
     button,
-    drop_item,
+    clear_layout,
     label,
     scroll_area,
     set_invalid,
@@ -160,13 +160,7 @@ class AssistedScreen(Screen):
 
     # -- the form ----------------------------------------------------------------------------
     def _teardown(self) -> None:
-        while self.form_layout.count():
-            it = self.form_layout.takeAt(0)
-            w = it.widget()
-            if w is not None:
-                w.hide()
-                w.deleteLater()
-            drop_item(it)
+        clear_layout(self.form_layout)
         self.fields.clear()
         self.errors.clear()
         self.anonymous = None
