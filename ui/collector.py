@@ -15,12 +15,9 @@ issue 2927 describe the same crash).  Explicit ``gc.collect()`` calls are not af
 from __future__ import annotations
 
 import gc
-import logging
 
 import shiboken6
 from PySide6.QtCore import QObject, QTimer
-
-log = logging.getLogger(__name__)
 
 INTERVAL_MS = 1000  # how late a due collection may run; a check costs microseconds
 
@@ -30,7 +27,7 @@ class GuiThreadCollector(QObject):
 
     def __init__(self, parent: QObject | None = None, interval_ms: int = INTERVAL_MS) -> None:
         super().__init__(parent)
-        self._threshold = gc.get_threshold()
+        self._threshold = gc.get_threshold()  # both read again by start()
         self._was_enabled = gc.isenabled()
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)

@@ -33,6 +33,7 @@ WHITE = "#FFFFFF"
 
 # Sizes --------------------------------------------------------------------------------
 TOUCH_MIN_PX = 90  # the smallest thing a finger must hit
+SHORT_PANEL_PX = 900  # a window this tall or less is a short panel (768-line): screens save height
 BODY_PT = 20
 
 

@@ -57,7 +57,6 @@ SCREEN_CLASSES = (
     SurveyScreen, SkmReportScreen,
 )
 PREBUILD_MS = 800  # after the welcome screen is shown
-SHORT_PANEL_PX = 900  # at or below this height the header hides while the keyboard is up
 KEYBOARD_SHARE = 0.4  # of the window height, at most
 KEYBOARD_SHARE_SHORT = 0.33
 LAYOUT_PASSES = 4  # before each frame: how many rounds of pending layout requests are settled
@@ -578,7 +577,7 @@ class MainWindow(QWidget):
         panel.shown.connect(self._keyboard_shown)
         self.layout().insertWidget(self._keyboard_slot, panel)
         panel.set_language(self.flow.language)
-        share = KEYBOARD_SHARE_SHORT if self.height() <= SHORT_PANEL_PX else KEYBOARD_SHARE
+        share = KEYBOARD_SHARE_SHORT if self.height() <= theme.SHORT_PANEL_PX else KEYBOARD_SHARE
         panel.set_max_height(int(self.height() * share))
 
     def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
@@ -594,7 +593,7 @@ class MainWindow(QWidget):
         # On a short screen (1366x768) the header gives its room to the question while typing,
         # and the Back/Next bar tightens round its buttons: the question, at least three lines
         # of the field and Back/Next must all stay visible above the keyboard.
-        short = self.height() <= SHORT_PANEL_PX
+        short = self.height() <= theme.SHORT_PANEL_PX
         self.header.setVisible(not visible or not short)
         m = 2 if visible and short else 8
         self.nav.layout().setContentsMargins(40, m, 40, m)
@@ -792,7 +791,7 @@ class MainWindow(QWidget):
         self._fit_header()
         self.overlay.setGeometry(self.rect())
         # A short panel gets a flatter keyboard (keys stay well over a fingertip wide).
-        share = KEYBOARD_SHARE_SHORT if self.height() <= SHORT_PANEL_PX else KEYBOARD_SHARE
+        share = KEYBOARD_SHARE_SHORT if self.height() <= theme.SHORT_PANEL_PX else KEYBOARD_SHARE
         self.keyboard.set_max_height(int(self.height() * share))
         super().resizeEvent(ev)
 

@@ -32,8 +32,7 @@ log = logging.getLogger(__name__)
 FACE_COLOURS = {1: "#A4161A", 2: "#C75000", 3: "#4E7A1E", 4: "#1B6B3A"}
 AUTO_ADVANCE_MS = 350  # long enough to see the tapped face light up, short enough to feel quick
 FACE_PX = 96
-FACE_PX_COMPACT = 64  # on a short panel (SHORT_PANEL_PX)
-SHORT_PANEL_PX = 800
+FACE_PX_COMPACT = 64  # on a short panel (theme.SHORT_PANEL_PX)
 
 
 class FaceButton(QPushButton):
@@ -199,7 +198,7 @@ class SurveyScreen(Screen):
         self._fit_faces()
 
     def _fit_faces(self) -> None:
-        short = self.window().height() <= SHORT_PANEL_PX
+        short = self.window().height() <= theme.SHORT_PANEL_PX
         for b in self.faces:
             b.set_compact(short)
         self._even_words()
