@@ -32,34 +32,30 @@ class SqueezeWatch(QObject):
         return False
 
 
-@pytest.mark.parametrize("lang, size", [("jv", (1024, 768)), ("id", (1366, 768))])
-def test_no_frame_paints_wrapped_text_squeezed(qtbot, make_window, core, lang, size):
-    window = make_window(core, size=size)
+def squeezed_paints(qtbot, steps) -> str:
+    """Walk ``steps`` (a tour) watching every paint; the squeezed ones, one line each."""
     watch = SqueezeWatch()
     app = QApplication.instance()
     app.installEventFilter(watch)
     try:
-        for state in tour(qtbot, window, lang=lang):
+        for state in steps:
             qtbot.wait(60)  # the frames after the change, and any late ones
             watch.state = f"after {state}"
     finally:
         app.removeEventFilter(watch)
-    assert watch.squeezed == [], "\n".join(f"{s}: {name!r} painted {h} px high, needs {n}"
-                                           for s, name, h, n in dict.fromkeys(watch.squeezed))
+    return "\n".join(f"{s}: {name!r} painted {h} px high, needs {n}" for s, name, h, n in dict.fromkeys(watch.squeezed))
+
+
+@pytest.mark.parametrize("lang, size", [("jv", (1024, 768)), ("id", (1366, 768))])
+def test_no_frame_paints_wrapped_text_squeezed(qtbot, make_window, core, lang, size):
+    window = make_window(core, size=size)
+    found = squeezed_paints(qtbot, tour(qtbot, window, lang=lang))
+    assert not found, found
 
 
 def test_no_survey_frame_paints_wrapped_text_squeezed(qtbot, make_window, core):
     from skm_tour import skm_tour
 
     window = make_window(core, size=(1024, 768))
-    watch = SqueezeWatch()
-    app = QApplication.instance()
-    app.installEventFilter(watch)
-    try:
-        for state in skm_tour(qtbot, window, "jv", large=True):
-            qtbot.wait(60)
-            watch.state = f"after {state}"
-    finally:
-        app.removeEventFilter(watch)
-    assert watch.squeezed == [], "\n".join(f"{s}: {name!r} painted {h} px high, needs {n}"
-                                           for s, name, h, n in dict.fromkeys(watch.squeezed))
+    found = squeezed_paints(qtbot, skm_tour(qtbot, window, "jv", large=True))
+    assert not found, found
